@@ -1,0 +1,230 @@
+/**
+ * @module
+ * A real OpenID Connect provider (the npm package `oidc-provider`) for the local demo and the tests.
+ * It listens on loopback only, has one demo client, and a login form that accepts any username
+ * (no password). Consent is granted automatically, as for a first-party application.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import Provider, { type Configuration } from 'oidc-provider'
+
+/** One client registered at the demo provider (RFC 7591 metadata names). */
+export interface IdpClient {
+  client_id: string
+  client_secret?: string
+  redirect_uris: string[]
+  post_logout_redirect_uris?: string[]
+  token_endpoint_auth_method?: 'client_secret_post' | 'client_secret_basic' | 'none'
+}
+
+/** Options for {@link startIdp}. */
+export interface IdpOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  port?: number
+  /** Host name used in the issuer URL (default `127.0.0.1`). */
+  host?: string
+  clients: IdpClient[]
+  /** Keep a log of every protocol request (tests read it at `GET /_test/requests`). */
+  recordRequests?: boolean
+}
+
+/** One protocol request as the provider saw it (recorded only with `recordRequests`). */
+export interface RecordedIdpRequest {
+  method: string
+  path: string
+  /** The parsed OAuth parameters (`ctx.oidc.params`), secrets included: test use only. */
+  params: Record<string, unknown>
+  authorization: string | null
+  status: number
+}
+
+/** A running provider: its issuer URL and a way to stop it. */
+export interface RunningIdp {
+  issuer: string
+  port: number
+  close(): Promise<void>
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+
+const loginPage = (uid: string, clientId: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in: demo identity provider</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:16px/1.5 system-ui,sans-serif;background:#f4f5f7;margin:0;display:grid;place-items:center;min-height:100vh}
+main{background:#fff;padding:2rem 2.5rem;border-radius:12px;box-shadow:0 2px 12px #0002;width:20rem}
+h1{font-size:1.3rem;margin:0 0 .25rem}p{color:#555;margin:.25rem 0 1.25rem;font-size:.9rem}
+input{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:1px solid #bbb;border-radius:6px}
+button{margin-top:1rem;width:100%;padding:.6rem;font-size:1rem;border:0;border-radius:6px;background:#2563eb;color:#fff;cursor:pointer}
+</style></head><body><main>
+<h1>Demo identity provider</h1>
+<p>Signing in to <code>${escapeHtml(clientId)}</code>. Any username works; there is no password.</p>
+<form method="post" action="/interaction/${escapeHtml(uid)}/login" autocomplete="off">
+<label for="username">Username</label>
+<input id="username" name="username" required autofocus placeholder="e.g. alice">
+<button type="submit">Sign in</button>
+</form></main></body></html>`
+
+/** The demo user's claims, derived from the username typed at the login form. */
+function claimsFor(username: string): Record<string, unknown> {
+  const email = username.includes('@') ? username : `${username}@example.com`
+  return {
+    sub: username,
+    email,
+    email_verified: true,
+    preferred_username: username,
+    name: username,
+  }
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+}
+
+/**
+ * Starts the provider on 127.0.0.1.
+ * @returns the issuer (`http://<host>:<port>`) and `close()`.
+ * @throws when the port is taken.
+ */
+export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
+  const host = options.host ?? '127.0.0.1'
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  const issuer = `http://${host}:${port}`
+
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'demo', use: 'sig', alg: 'RS256' }
+
+  const configuration: Configuration = {
+    clients: options.clients.map((c) => ({
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_post',
+      ...c,
+    })),
+    jwks: { keys: [jwk as never] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'preferred_username'],
+    },
+    findAccount: async (_ctx, id) => ({
+      accountId: id,
+      claims: async () => claimsFor(id) as { sub: string },
+    }),
+    features: {
+      devInteractions: { enabled: false },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    pkce: { required: () => true },
+  }
+  const provider = new Provider(issuer, configuration)
+
+  const recorded: RecordedIdpRequest[] = []
+  if (options.recordRequests) {
+    provider.use(async (ctx, next) => {
+      await next()
+      if (ctx.path.startsWith('/interaction')) return
+      recorded.push({
+        method: ctx.method,
+        path: ctx.path,
+        params: { ...(ctx.oidc?.params ?? {}) },
+        authorization: ctx.get('authorization') || null,
+        status: ctx.status,
+      })
+    })
+  }
+
+  const providerCallback = provider.callback()
+
+  async function interaction(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const details = await provider.interactionDetails(req, res)
+    if (req.method === 'POST' && url.pathname.endsWith('/login')) {
+      const username = ((await readForm(req)).get('username') ?? '').trim()
+      if (!username) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('username is required')
+        return
+      }
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: username } },
+        {
+          mergeWithLastSubmission: false,
+        }
+      )
+      return
+    }
+    if (details.prompt.name === 'login') {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      })
+      res.end(loginPage(details.uid, String(details.params.client_id)))
+      return
+    }
+    // Consent: granted automatically for the demo client (a first-party application).
+    const accountId = details.session?.accountId ?? ''
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId, clientId: String(details.params.client_id) })
+    if (!grant) throw new Error('grant not found')
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[]
+      missingOIDCClaims?: string[]
+      missingResourceScopes?: Record<string, string[]>
+    }
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+      grant.addResourceScope(indicator, scopes.join(' '))
+    }
+    const grantId = await grant.save()
+    await provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId } },
+      {
+        mergeWithLastSubmission: true,
+      }
+    )
+  }
+
+  server.on('request', (req, res) => {
+    const url = new URL(req.url ?? '/', issuer)
+    if (options.recordRequests && url.pathname === '/_test/requests') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(recorded))
+      return
+    }
+    if (url.pathname.startsWith('/interaction/')) {
+      interaction(req, res, url).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain' })
+        res.end(`interaction failed: ${(err as Error).message}`)
+      })
+      return
+    }
+    providerCallback(req, res)
+  })
+
+  return {
+    issuer,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

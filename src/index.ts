@@ -1,0 +1,7 @@
+/**
+ * @module
+ * The Worker entry point.
+ */
+import { createApp } from './app'
+
+export default createApp()

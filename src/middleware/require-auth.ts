@@ -1,0 +1,27 @@
+/**
+ * @module
+ * Lets signed-in requests through. Without a session, a browser navigation is redirected to sign
+ * in (and comes back to the same path and query); anything else gets a 401 JSON answer and is
+ * never redirected, so API clients and XHR see a status they can act on.
+ */
+import { createMiddleware } from 'hono/factory'
+import { startLogin } from '../routes/login'
+import type { AppEnv } from '../types'
+import { isNavigation } from '../utils/request-kind'
+
+/** Middleware: passes when `c.var.session` is set; else a 302 to sign in, or a 401 JSON body. */
+export const requireAuth = createMiddleware<AppEnv>(async function requireAuth(c, next) {
+  if (c.var.session) return next()
+  const url = new URL(c.req.url)
+  const returnTo = url.pathname + url.search
+  if (isNavigation(c.req.raw)) return startLogin(c, returnTo)
+  return c.json(
+    {
+      error: 'unauthenticated',
+      error_description: 'Sign-in is required.',
+      login_url: `/_auth/login?rd=${encodeURIComponent(returnTo)}`,
+    },
+    401,
+    { 'Cache-Control': 'no-store' }
+  )
+})

@@ -1,0 +1,105 @@
+/**
+ * @module
+ * One error type for every provider call: {@link OAuthClientError}. It carries which endpoint
+ * failed, the HTTP status, and the provider's `error` / `error_description` (RFC 6749 5.2), and
+ * sorts the failure into a `kind` the proxy acts on. It never holds a token or a secret.
+ */
+import * as oauth from 'oauth4webapi'
+
+/** The provider endpoint a call went to. */
+export type OAuthEndpoint =
+  'discovery' | 'authorization' | 'token' | 'userinfo' | 'introspection' | 'revocation'
+
+/**
+ * - `unavailable`: network error, timeout, or a 5xx: try again later, keep sessions.
+ * - `rejected`: the provider answered with an OAuth error (`invalid_grant`, `invalid_client`...).
+ * - `authorization_error`: the authorization response carried `error=` (e.g. `access_denied`).
+ * - `invalid_response`: the answer broke the protocol (bad JSON, ID token checks failed...).
+ */
+export type OAuthFailureKind =
+  'unavailable' | 'rejected' | 'authorization_error' | 'invalid_response'
+
+/** A failed provider call. `message` names endpoint, kind, status and `error`; nothing secret. */
+export class OAuthClientError extends Error {
+  readonly endpoint: OAuthEndpoint
+  readonly kind: OAuthFailureKind
+  readonly status: number | undefined
+  readonly error: string | undefined
+  readonly errorDescription: string | undefined
+  constructor(
+    endpoint: OAuthEndpoint,
+    kind: OAuthFailureKind,
+    details: { status?: number; error?: string; errorDescription?: string; cause?: unknown } = {}
+  ) {
+    const parts = [details.status && `HTTP ${details.status}`, details.error].filter(Boolean)
+    super(`${endpoint} ${kind}${parts.length ? ` (${parts.join(', ')})` : ''}`, {
+      cause: details.cause,
+    })
+    this.name = 'OAuthClientError'
+    this.endpoint = endpoint
+    this.kind = kind
+    this.status = details.status
+    this.error = details.error
+    this.errorDescription = details.errorDescription
+  }
+}
+
+const isServerStatus = (status: number | undefined) => status !== undefined && status >= 500
+
+/**
+ * Maps whatever a provider call threw (oauth4webapi's errors, `fetch` errors, timeouts) to an
+ * {@link OAuthClientError}. Already-mapped errors pass through unchanged.
+ */
+export function toOAuthClientError(endpoint: OAuthEndpoint, err: unknown): OAuthClientError {
+  if (err instanceof OAuthClientError) return err
+  if (err instanceof oauth.AuthorizationResponseError) {
+    return new OAuthClientError(endpoint, 'authorization_error', {
+      error: err.error,
+      errorDescription: err.error_description,
+      cause: err,
+    })
+  }
+  if (err instanceof oauth.ResponseBodyError) {
+    return new OAuthClientError(endpoint, isServerStatus(err.status) ? 'unavailable' : 'rejected', {
+      status: err.status,
+      error: err.error,
+      errorDescription: err.error_description,
+      cause: err,
+    })
+  }
+  if (err instanceof oauth.WWWAuthenticateChallengeError) {
+    return new OAuthClientError(endpoint, isServerStatus(err.status) ? 'unavailable' : 'rejected', {
+      status: err.status,
+      error: err.cause[0]?.parameters.error,
+      cause: err,
+    })
+  }
+  if (err instanceof oauth.OperationProcessingError) {
+    const status = err.cause instanceof Response ? err.cause.status : undefined
+    return new OAuthClientError(
+      endpoint,
+      isServerStatus(status) ? 'unavailable' : 'invalid_response',
+      {
+        status,
+        cause: err,
+      }
+    )
+  }
+  // fetch() network failures are TypeErrors; AbortSignal.timeout() rejects with a TimeoutError.
+  if (err instanceof TypeError || (err instanceof Error && /Timeout|Abort/.test(err.name))) {
+    return new OAuthClientError(endpoint, 'unavailable', { cause: err })
+  }
+  return new OAuthClientError(endpoint, 'invalid_response', { cause: err })
+}
+
+/**
+ * Runs one provider call and maps any failure with {@link toOAuthClientError}.
+ * @throws {OAuthClientError}
+ */
+export async function callEndpoint<T>(endpoint: OAuthEndpoint, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (err) {
+    throw toOAuthClientError(endpoint, err)
+  }
+}

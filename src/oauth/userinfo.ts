@@ -1,0 +1,39 @@
+/**
+ * @module
+ * Token for user info (seed: `get_user_info_by_access_token`; OpenID Connect Core 5.3).
+ */
+import * as oauth from 'oauth4webapi'
+import { callEndpoint } from './errors'
+import { clientMetadata, httpOptions, type OAuthClientOptions } from './options'
+
+/** The claims the userinfo endpoint returns (OpenID Connect Core 5.1); `sub` always. */
+export type UserInfo = oauth.UserInfoResponse
+
+/**
+ * Fetches the user's claims with the access token as a Bearer token (RFC 6750 2.1).
+ * @param expectedSubject the ID token's `sub`: the answer must carry the same (OIDC Core 5.3.2);
+ * omit in `oauth` mode, where there is no ID token.
+ * @throws {OAuthClientError} endpoint `userinfo`.
+ */
+export function getUserInfoByAccessToken(
+  as: oauth.AuthorizationServer,
+  options: OAuthClientOptions,
+  accessToken: string,
+  expectedSubject?: string
+): Promise<UserInfo> {
+  return callEndpoint('userinfo', async () => {
+    const client = clientMetadata(options)
+    const response = await oauth.userInfoRequest(
+      as,
+      client,
+      accessToken,
+      httpOptions(options, as.userinfo_endpoint)
+    )
+    return oauth.processUserInfoResponse(
+      as,
+      client,
+      expectedSubject ?? oauth.skipSubjectCheck,
+      response
+    )
+  })
+}

@@ -1,0 +1,84 @@
+/**
+ * @module
+ * Forwarding to the origin: method, path, query, headers and the streamed body go on; the
+ * proxy's own cookies and every client copy of the identity headers are removed; the user's
+ * identity headers and `X-Forwarded-Host` / `-Proto` / `-For` are set. The origin's response
+ * comes back as is (redirects are not followed).
+ */
+import { ProxyError } from '../errors'
+import { isProxyCookieName } from '../session/cookie'
+import type { SessionClaims } from '../session/session-store'
+import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
+
+/**
+ * The `Cookie` header without the proxy's cookies; other cookies pass byte for byte.
+ * @returns null when no cookie is left.
+ */
+export function stripProxyCookies(cookieHeader: string | null): string | null {
+  if (!cookieHeader) return null
+  const kept = cookieHeader
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => {
+      if (part === '') return false
+      const eq = part.indexOf('=')
+      return !isProxyCookieName((eq < 0 ? part : part.slice(0, eq)).trim())
+    })
+  return kept.length ? kept.join('; ') : null
+}
+
+/**
+ * The URL at the origin for a request: the origin's base path joined with the request's path,
+ * and the request's query.
+ */
+export function upstreamUrl(originUrl: URL, requestUrl: URL): URL {
+  const url = new URL(originUrl.href)
+  url.pathname = originUrl.pathname.replace(/\/$/, '') + requestUrl.pathname
+  url.search = requestUrl.search
+  return url
+}
+
+/**
+ * The headers sent upstream: the client's, minus the proxy's cookies, identity headers, `Host`
+ * (fetch sets it for the origin), plus identity (when signed in) and `X-Forwarded-*`.
+ */
+export function upstreamHeaders(request: Request, claims: SessionClaims | null): Headers {
+  const requestUrl = new URL(request.url)
+  const headers = stripIdentityHeaders(new Headers(request.headers))
+  const cookie = stripProxyCookies(headers.get('cookie'))
+  if (cookie === null) headers.delete('cookie')
+  else headers.set('cookie', cookie)
+  headers.delete('host')
+  headers.set('X-Forwarded-Host', requestUrl.host)
+  headers.set('X-Forwarded-Proto', requestUrl.protocol.slice(0, -1))
+  const clientIp = request.headers.get('cf-connecting-ip')
+  if (clientIp) headers.set('X-Forwarded-For', clientIp)
+  else headers.delete('x-forwarded-for')
+  if (claims) setIdentityHeaders(headers, claims)
+  return headers
+}
+
+/**
+ * Sends `request` to the origin with the user's identity.
+ * @returns the origin's response, unchanged and streaming.
+ * @throws {ProxyError} `origin_unavailable` (502) when the origin cannot be reached.
+ */
+export async function forwardToOrigin(
+  request: Request,
+  originUrl: URL,
+  claims: SessionClaims | null,
+  fetchImpl: typeof fetch = fetch
+): Promise<Response> {
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
+  const upstream = new Request(upstreamUrl(originUrl, new URL(request.url)), {
+    method: request.method,
+    headers: upstreamHeaders(request, claims),
+    body: hasBody ? request.body : null,
+    redirect: 'manual',
+  })
+  try {
+    return await fetchImpl(upstream)
+  } catch (err) {
+    throw new ProxyError('origin_unavailable', { cause: err })
+  }
+}

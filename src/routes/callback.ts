@@ -1,0 +1,130 @@
+/**
+ * @module
+ * `GET /_auth/callback`: finishes a sign-in. Takes the login transaction for `state` (one use),
+ * checks the authorization response (`state`, RFC 9207 `iss`, `error=`), exchanges the code with
+ * the PKCE verifier, validates the ID token (OpenID Connect Core 3.1.3.7), fetches userinfo,
+ * stores a new session in KV, sets the session cookie and 302s to the stored return address.
+ * Any failure renders a page with a "sign in again" link and creates no session.
+ */
+import type { Context } from 'hono'
+import { ProxyError } from '../errors'
+import { log } from '../log'
+import { OAuthClientError } from '../oauth/errors'
+import type { TokenSet, UserInfo } from '../oauth/client'
+import { sessionCookie } from '../session/cookie'
+import { takeLoginTransaction } from '../session/login-transaction'
+import { createSession, type SessionClaims, type SessionRecord } from '../session/session-store'
+import type { AppEnv } from '../types'
+import { sha256Hex } from '../utils/crypto'
+import { proxyErrorFromOAuth } from './oauth-failure'
+
+/** Control characters would let a claim split or forge an upstream header. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
+
+const cleanString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' && !CONTROL_CHARS.test(value) ? value : undefined
+
+/**
+ * The claims a session keeps: `sub` from the ID token (or userinfo in `oauth` mode), the rest
+ * from userinfo, falling back to the ID token.
+ * @throws {ProxyError} `idp_error` when there is no usable `sub`.
+ */
+export function sessionClaims(
+  idTokenClaims: Record<string, unknown> | undefined,
+  userinfo: UserInfo | undefined
+): SessionClaims {
+  const pick = (name: string) => cleanString(userinfo?.[name]) ?? cleanString(idTokenClaims?.[name])
+  const sub = cleanString(idTokenClaims?.sub) ?? cleanString(userinfo?.sub)
+  if (!sub) {
+    throw new ProxyError('idp_error', {
+      description: 'The identity provider sent no usable user id.',
+    })
+  }
+  const claims: SessionClaims = { sub }
+  const email = pick('email')
+  if (email) claims.email = email
+  const verified = userinfo?.email_verified ?? idTokenClaims?.email_verified
+  if (typeof verified === 'boolean') claims.email_verified = verified
+  const username = pick('preferred_username')
+  if (username) claims.preferred_username = username
+  const name = pick('name')
+  if (name) claims.name = name
+  return claims
+}
+
+function sessionTokens(tokens: TokenSet, nowSeconds: number): SessionRecord['tokens'] {
+  return {
+    accessToken: tokens.access_token,
+    tokenType: tokens.token_type,
+    ...(tokens.refresh_token && { refreshToken: tokens.refresh_token }),
+    ...(tokens.id_token && { idToken: tokens.id_token }),
+    ...(tokens.scope && { scope: tokens.scope }),
+    ...(tokens.expires_in !== undefined && { expiresAt: nowSeconds + tokens.expires_in }),
+  }
+}
+
+/** `GET /_auth/callback` handler. @throws {ProxyError} (rendered by the app's `onError`). */
+export async function callback(c: Context<AppEnv>): Promise<Response> {
+  const { config, oauth } = c.var
+  const url = new URL(c.req.url)
+
+  let tx
+  try {
+    tx = await takeLoginTransaction(config.sessions, url.searchParams.get('state'))
+  } catch (err) {
+    throw new ProxyError('session_store_unavailable', { cause: err, signIn: true })
+  }
+  if (!tx) throw new ProxyError('login_state_invalid', { signIn: true })
+
+  let claims: SessionClaims
+  let tokens: TokenSet
+  try {
+    const params = await oauth.validateCallback(url, tx.state)
+    tokens = await oauth.getAccessTokenByCode(params, {
+      codeVerifier: tx.codeVerifier,
+      nonce: tx.nonce,
+    })
+    const idTokenClaims = tokens.idTokenClaims as Record<string, unknown> | undefined
+    const userinfo = await oauth.getUserInfoByAccessToken(
+      tokens.access_token,
+      cleanString(idTokenClaims?.sub)
+    )
+    claims = sessionClaims(idTokenClaims, userinfo)
+  } catch (err) {
+    if (err instanceof OAuthClientError) {
+      log('warn', 'auth.callback.failed', {
+        endpoint: err.endpoint,
+        kind: err.kind,
+        status: err.status,
+        error: err.error,
+      })
+      throw proxyErrorFromOAuth(err, tx.returnTo)
+    }
+    throw err
+  }
+
+  const nowSeconds = Math.floor(Date.now() / 1000)
+  let id: string
+  try {
+    id = await createSession(
+      config.sessions,
+      { v: 1, claims, tokens: sessionTokens(tokens, nowSeconds), createdAt: nowSeconds },
+      config.sessionMaxAgeSeconds
+    )
+  } catch (err) {
+    throw new ProxyError('session_store_unavailable', {
+      cause: err,
+      signIn: true,
+      returnTo: tx.returnTo,
+    })
+  }
+  log('info', 'auth.callback.ok', {
+    sub_sha256: (await sha256Hex(claims.sub)).slice(0, 16),
+  })
+  c.header(
+    'Set-Cookie',
+    await sessionCookie(id, url, config.cookieSecret, config.sessionMaxAgeSeconds)
+  )
+  c.header('Cache-Control', 'no-store')
+  return c.redirect(tx.returnTo, 302)
+}

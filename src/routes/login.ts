@@ -1,0 +1,58 @@
+/**
+ * @module
+ * Starting a sign-in: `GET /_auth/login?rd=/path`, and the redirect for an unauthenticated
+ * navigation. Each start makes a fresh `state`, `nonce` and PKCE `code_verifier`, stores them as a
+ * login transaction keyed by `state`, and 302s to the provider's authorization endpoint.
+ */
+import type { Context } from 'hono'
+import { ProxyError } from '../errors'
+import { log } from '../log'
+import { newLoginSecrets } from '../oauth/client'
+import { OAuthClientError } from '../oauth/errors'
+import { saveLoginTransaction } from '../session/login-transaction'
+import type { AppEnv } from '../types'
+import { safeReturnTo } from '../utils/return-to'
+import { proxyErrorFromOAuth } from './oauth-failure'
+
+/**
+ * Redirects to the authorization endpoint (RFC 6749 4.1.1 with PKCE and, in `oidc` mode, `nonce`).
+ * @param returnTo same-origin path and query to come back to.
+ * @throws {ProxyError} `idp_unavailable` / `idp_error` when discovery fails,
+ * `session_store_unavailable` when the transaction cannot be stored.
+ */
+export async function startLogin(c: Context<AppEnv>, returnTo: string): Promise<Response> {
+  const { config, oauth } = c.var
+  const secrets = await newLoginSecrets()
+  let authorizeUrl: URL
+  try {
+    authorizeUrl = await oauth.buildAuthorizeUrl({
+      state: secrets.state,
+      codeChallenge: secrets.codeChallenge,
+      ...(config.protocol === 'oidc' && { nonce: secrets.nonce }),
+    })
+  } catch (err) {
+    if (err instanceof OAuthClientError) throw proxyErrorFromOAuth(err, returnTo)
+    throw err
+  }
+  try {
+    await saveLoginTransaction(config.sessions, {
+      v: 1,
+      state: secrets.state,
+      codeVerifier: secrets.codeVerifier,
+      nonce: secrets.nonce,
+      returnTo,
+      createdAt: Math.floor(Date.now() / 1000),
+    })
+  } catch (err) {
+    throw new ProxyError('session_store_unavailable', { cause: err })
+  }
+  log('info', 'auth.login.start', { path: returnTo.split('?')[0] })
+  c.header('Cache-Control', 'no-store')
+  return c.redirect(authorizeUrl.href, 302)
+}
+
+/** `GET /_auth/login?rd=...`: starts a sign-in that returns to `rd` (same-origin only, else `/`). */
+export function login(c: Context<AppEnv>): Promise<Response> {
+  const url = new URL(c.req.url)
+  return startLogin(c, safeReturnTo(url.searchParams.get('rd'), url.origin))
+}

@@ -1,0 +1,32 @@
+/**
+ * @module
+ * How a failed provider call looks to the user: which {@link ProxyError} each
+ * {@link OAuthClientError} kind becomes.
+ */
+import { ProxyError } from '../errors'
+import type { OAuthClientError } from '../oauth/errors'
+
+/**
+ * Maps a provider failure during sign-in to the page the user sees. Every one offers to sign in
+ * again, returning to `returnTo`.
+ * - `authorization_error` (`error=access_denied`...): 403 naming the provider's error code;
+ * - `rejected` (e.g. `invalid_grant`: the code expired or was used): 400;
+ * - `unavailable` (timeout, network, 5xx): 503;
+ * - `invalid_response` (bad JSON, failed ID token check): 502.
+ */
+export function proxyErrorFromOAuth(err: OAuthClientError, returnTo = '/'): ProxyError {
+  const signIn = { signIn: true, cause: err, returnTo }
+  switch (err.kind) {
+    case 'authorization_error':
+      return new ProxyError('access_denied', {
+        ...signIn,
+        description: `The identity provider refused the sign-in (${err.error ?? 'unknown error'}).`,
+      })
+    case 'rejected':
+      return new ProxyError('login_failed', signIn)
+    case 'unavailable':
+      return new ProxyError('idp_unavailable', signIn)
+    default:
+      return new ProxyError('idp_error', signIn)
+  }
+}

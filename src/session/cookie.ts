@@ -1,0 +1,77 @@
+/**
+ * @module
+ * The session cookie: an opaque session id plus its HMAC-SHA256 under `COOKIE_SECRET`, nothing
+ * else. Over https the name carries the `__Host-` prefix (so the cookie is `Secure`, host-only,
+ * `Path=/`); over plain http (only `wrangler dev` on localhost) it has no prefix and no `Secure`,
+ * since a browser would refuse either there.
+ */
+import { serialize } from 'hono/utils/cookie'
+import { hmacSign, hmacVerify } from '../utils/crypto'
+
+/** Every cookie the proxy owns starts with this (after an optional `__Host-`). */
+export const COOKIE_PREFIX = 'eap_'
+const SESSION_COOKIE = `${COOKIE_PREFIX}session`
+/** Session ids are 32 random bytes, base64url (see `randomId`). */
+const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/
+/** A cookie value longer than this is not ours: refuse it before any crypto. */
+const MAX_COOKIE_VALUE_LENGTH = 128
+
+/** The session cookie's name for a site: `__Host-eap_session` over https, else `eap_session`. */
+export function sessionCookieName(siteUrl: URL): string {
+  return siteUrl.protocol === 'https:' ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE
+}
+
+/** True when `name` is one of the proxy's own cookies (removed before the request goes upstream). */
+export function isProxyCookieName(name: string): boolean {
+  const bare = name.startsWith('__Host-') ? name.slice('__Host-'.length) : name
+  return bare.startsWith(COOKIE_PREFIX)
+}
+
+/**
+ * Reads the session id from a `Cookie` header.
+ * @returns the id when exactly one session cookie is present and its signature checks, else null
+ * (missing, tampered, truncated, oversized, duplicated, or signed with another secret).
+ */
+export async function readSessionCookie(
+  cookieHeader: string | null,
+  siteUrl: URL,
+  secret: string
+): Promise<string | null> {
+  if (!cookieHeader) return null
+  const name = sessionCookieName(siteUrl)
+  const values: string[] = []
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq < 0) continue
+    if (part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim())
+  }
+  if (values.length !== 1) return null
+  const value = values[0]!
+  if (value.length > MAX_COOKIE_VALUE_LENGTH) return null
+  const dot = value.indexOf('.')
+  if (dot < 0) return null
+  const id = value.slice(0, dot)
+  if (!SESSION_ID_PATTERN.test(id)) return null
+  return (await hmacVerify(secret, `session:${id}`, value.slice(dot + 1))) ? id : null
+}
+
+/**
+ * `Set-Cookie` value for a new session: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age`, and
+ * `Secure` with the `__Host-` prefix over https.
+ * @param maxAgeSeconds the session's absolute lifetime.
+ */
+export async function sessionCookie(
+  id: string,
+  siteUrl: URL,
+  secret: string,
+  maxAgeSeconds: number
+): Promise<string> {
+  const value = `${id}.${await hmacSign(secret, `session:${id}`)}`
+  return serialize(sessionCookieName(siteUrl), value, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: maxAgeSeconds,
+    secure: siteUrl.protocol === 'https:',
+  })
+}

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * Sessions in Workers KV, under `session:<id>` (see docs/storage.md). The id is 256 random bits;
+ * the record holds the user's claims and the provider's tokens, which never leave the edge.
+ */
+import { randomId } from '../utils/crypto'
+
+/** The identity the proxy forwards, from the ID token and userinfo (OpenID Connect Core 5.1). */
+export interface SessionClaims {
+  sub: string
+  email?: string
+  email_verified?: boolean
+  preferred_username?: string
+  name?: string
+}
+
+/** The provider's tokens (RFC 6749 5.1). `expiresAt` is epoch seconds. */
+export interface SessionTokens {
+  accessToken: string
+  tokenType: string
+  refreshToken?: string
+  idToken?: string
+  scope?: string
+  expiresAt?: number
+}
+
+/** A session record as stored in KV (JSON). `v` is the record version. Times in epoch seconds. */
+export interface SessionRecord {
+  v: 1
+  claims: SessionClaims
+  tokens: SessionTokens
+  createdAt: number
+}
+
+/**
+ * Stores a new session under a fresh random id.
+ * @param ttlSeconds KV `expirationTtl` (>= 60).
+ * @returns the new session id (43 base64url characters).
+ * @throws when KV refuses the write.
+ */
+export async function createSession(
+  kv: KVNamespace,
+  record: SessionRecord,
+  ttlSeconds: number
+): Promise<string> {
+  const id = randomId(32)
+  await kv.put(`session:${id}`, JSON.stringify(record), { expirationTtl: ttlSeconds })
+  return id
+}
+
+/**
+ * Loads a session.
+ * @returns the record, or null when there is none or it is not a version-1 record.
+ * @throws when KV fails (the caller fails closed).
+ */
+export async function getSession(kv: KVNamespace, id: string): Promise<SessionRecord | null> {
+  const record = await kv.get<SessionRecord>(`session:${id}`, 'json')
+  if (!record || record.v !== 1 || typeof record.claims?.sub !== 'string') return null
+  return record
+}

@@ -1,0 +1,15 @@
+/**
+ * @module
+ * Is this request a browser navigation (which may be redirected to sign in) or anything else (an
+ * API call, XHR, form POST: which gets a 401 and is never redirected)?
+ */
+
+/**
+ * True for a GET or HEAD that a browser makes to show a page: `Sec-Fetch-Mode: navigate`
+ * (Fetch Metadata), or an `Accept` header that includes `text/html`.
+ */
+export function isNavigation(request: Request): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  if (request.headers.get('sec-fetch-mode') === 'navigate') return true
+  return (request.headers.get('accept') ?? '').toLowerCase().includes('text/html')
+}

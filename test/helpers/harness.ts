@@ -1,0 +1,139 @@
+/**
+ * Test harness (runs in workerd): the worker under test with an env pointing at the loopback
+ * provider and echo origin, a cookie jar, and a driver that signs in through the real provider's
+ * pages the way a browser would (following redirects by hand, submitting the login form).
+ */
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { inject } from 'vitest'
+import type { Env } from '../../src/config'
+import worker from '../../src/index'
+import { SITE, TEST_CLIENTS } from '../support/clients'
+
+export { SITE }
+export const COOKIE_SECRET = 'test-cookie-secret-0123456789abcdefghijkl'
+
+/** The env for a proxy at {@link SITE} using the `client_secret_post` test client. */
+export function testEnv(overrides: Partial<Record<keyof Env, unknown>> = {}): Env {
+  return {
+    ...(env as unknown as Env),
+    ORIGIN_URL: inject('originUrl'),
+    OAUTH_ISSUER: inject('issuer'),
+    CLIENT_ID: TEST_CLIENTS.post.id,
+    CLIENT_SECRET: TEST_CLIENTS.post.secret,
+    REDIRECT_URI: `${SITE}/_auth/callback`,
+    COOKIE_SECRET,
+    ...overrides,
+  } as Env
+}
+
+/** Sends a request through the worker's `fetch` handler and waits for its background work. */
+export async function send(request: Request | string, e: Env = testEnv()): Promise<Response> {
+  const req = typeof request === 'string' ? new Request(new URL(request, SITE)) : request
+  const ctx = createExecutionContext()
+  const res = await worker.fetch(req, e, ctx)
+  await waitOnExecutionContext(ctx)
+  return res
+}
+
+/** A browser navigation to `path` on the site. */
+export function navigation(path: string, init: RequestInit = {}, site = SITE): Request {
+  const headers = new Headers(init.headers)
+  if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml')
+  if (!headers.has('sec-fetch-mode')) headers.set('sec-fetch-mode', 'navigate')
+  return new Request(new URL(path, site), { ...init, headers })
+}
+
+/** A minimal cookie jar: name -> value, ignoring paths and expiry (enough for one provider). */
+export class CookieJar {
+  readonly cookies = new Map<string, string>()
+  store(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const eq = pair!.indexOf('=')
+      const name = pair!.slice(0, eq).trim()
+      const value = pair!.slice(eq + 1).trim()
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '')
+        this.cookies.delete(name)
+      else this.cookies.set(name, value)
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+}
+
+/**
+ * Follows the provider's pages from an authorization URL until it redirects back to the site,
+ * submitting the login form with `username`.
+ * @returns the callback URL on the site.
+ */
+export async function loginAtProvider(authorizeUrl: string, username = 'alice'): Promise<URL> {
+  const jar = new CookieJar()
+  let url = new URL(authorizeUrl)
+  let init: RequestInit = {}
+  for (let hop = 0; hop < 20; hop++) {
+    const headers = new Headers(init.headers)
+    if (jar.cookies.size) headers.set('cookie', jar.header())
+    const res = await fetch(url, { ...init, headers, redirect: 'manual' })
+    jar.store(res)
+    if (res.status >= 300 && res.status < 400) {
+      url = new URL(res.headers.get('location')!, url)
+      init = {}
+      if (!url.href.startsWith(inject('issuer'))) return url
+      continue
+    }
+    const body = await res.text()
+    const action = /<form[^>]*action="([^"]+)"/.exec(body)?.[1]
+    if (res.status !== 200 || !action) {
+      throw new Error(
+        `unexpected provider page ${res.status} at ${url.pathname}: ${body.replace(/<style[\s\S]*<\/style>/, '').slice(0, 800)}`
+      )
+    }
+    url = new URL(action.replace(/&#47;/g, '/'), url)
+    init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username }).toString(),
+    }
+  }
+  throw new Error('too many hops at the provider')
+}
+
+/** The result of {@link signIn}. */
+export interface SignedIn {
+  /** The callback's response (302 with the session cookie). */
+  callback: Response
+  /** `name=value` of the session cookie, for a `Cookie` header. */
+  cookie: string
+}
+
+/**
+ * Signs in through the real provider: navigation to `path`, the provider's login page, back to the
+ * callback. Asserts nothing; tests do.
+ */
+export async function signIn(
+  path = '/',
+  username = 'alice',
+  e: Env = testEnv()
+): Promise<SignedIn> {
+  const start = await send(navigation(path), e)
+  const location = start.headers.get('location')
+  if (start.status !== 302 || !location) throw new Error(`no redirect to sign in: ${start.status}`)
+  const callbackUrl = await loginAtProvider(location, username)
+  const callback = await send(navigation(callbackUrl.pathname + callbackUrl.search), e)
+  const setCookie = callback.headers.getSetCookie()[0] ?? ''
+  return { callback, cookie: setCookie.split(';')[0]! }
+}
+
+/** What the provider was asked: its request log (method, path, OAuth params, Authorization). */
+export async function providerRequests(): Promise<
+  {
+    method: string
+    path: string
+    params: Record<string, string>
+    authorization: string | null
+    status: number
+  }[]
+> {
+  return (await fetch(`${inject('issuer')}/_test/requests`)).json()
+}

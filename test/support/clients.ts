@@ -1,0 +1,18 @@
+/**
+ * The clients registered at the test provider, shared by the global setup (Node) and the tests
+ * (workerd). The site the tests put the proxy on is `https://proxy.test`.
+ */
+export const SITE = 'https://proxy.test'
+export const HTTP_SITE = 'http://localhost:8787'
+
+export const TEST_CLIENTS = {
+  post: {
+    id: 'client-post',
+    secret: 'post secret: with spaces + % & =',
+    method: 'client_secret_post',
+  },
+  basic: { id: 'client-basic', secret: 'basic:secret+/=%', method: 'client_secret_basic' },
+  none: { id: 'client-public', secret: undefined, method: 'none' },
+} as const
+
+export const REDIRECT_URIS = [`${SITE}/_auth/callback`, `${HTTP_SITE}/_auth/callback`]

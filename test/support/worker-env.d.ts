@@ -1,0 +1,8 @@
+// Values the global setup provides to tests running in workerd.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    issuer: string
+    originUrl: string
+  }
+}
+export {}

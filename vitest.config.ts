@@ -1,0 +1,11 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Starts the real OpenID Connect provider and the echo origin on loopback (in Node).
+    globalSetup: ['test/support/global-setup.ts'],
+  },
+})
