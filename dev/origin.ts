@@ -7,18 +7,7 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-
-/** What the echo origin received, as it answers in JSON. */
-export interface EchoedRequest {
-  method: string
-  path: string
-  query: Record<string, string[]>
-  /** Header names in lower case; repeated headers as Node joins them. */
-  headers: Record<string, string | string[] | undefined>
-  /** The request body as UTF-8 text (at most the first 64 KiB). */
-  body: string
-  bodyBytes: number
-}
+import type { EchoedRequest } from './echo-types.ts'
 
 /** A running echo origin. */
 export interface RunningOrigin {

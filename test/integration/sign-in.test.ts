@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EchoedRequest } from '../../dev/origin'
+import type { EchoedRequest } from '../../dev/echo-types'
 import { navigation, providerRequests, send, signIn, SITE, testEnv } from '../helpers/harness'
 
 describe('signing in through a real OpenID Connect provider', () => {
