@@ -1,4 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
+
+// Miniflare must not download the `Request.cf` object: tests send traffic to loopback only.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
