@@ -1,8 +1,8 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
 
 // Miniflare must not download the `Request.cf` object: tests send traffic to loopback only.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
-import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],

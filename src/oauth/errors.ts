@@ -44,6 +44,14 @@ export class OAuthClientError extends Error {
   }
 }
 
+/** The provider could not be reached at all (no HTTP response): network error or timeout. */
+export class ProviderUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super('the provider did not answer', { cause })
+    this.name = 'ProviderUnreachableError'
+  }
+}
+
 const isServerStatus = (status: number | undefined) => status !== undefined && status >= 500
 
 /**
@@ -52,6 +60,9 @@ const isServerStatus = (status: number | undefined) => status !== undefined && s
  */
 export function toOAuthClientError(endpoint: OAuthEndpoint, err: unknown): OAuthClientError {
   if (err instanceof OAuthClientError) return err
+  if (err instanceof ProviderUnreachableError) {
+    return new OAuthClientError(endpoint, 'unavailable', { cause: err.cause })
+  }
   if (err instanceof oauth.AuthorizationResponseError) {
     return new OAuthClientError(endpoint, 'authorization_error', {
       error: err.error,
@@ -84,10 +95,6 @@ export function toOAuthClientError(endpoint: OAuthEndpoint, err: unknown): OAuth
         cause: err,
       }
     )
-  }
-  // fetch() network failures are TypeErrors; AbortSignal.timeout() rejects with a TimeoutError.
-  if (err instanceof TypeError || (err instanceof Error && /Timeout|Abort/.test(err.name))) {
-    return new OAuthClientError(endpoint, 'unavailable', { cause: err })
   }
   return new OAuthClientError(endpoint, 'invalid_response', { cause: err })
 }

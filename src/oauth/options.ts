@@ -6,6 +6,7 @@
  */
 import * as oauth from 'oauth4webapi'
 import { isLoopbackHost, type ClientAuthMethod, type OAuthProtocol } from '../config'
+import { ProviderUnreachableError } from './errors'
 
 /** The client as the seed's `AuthenticationClient` options describe it (our names). */
 export interface OAuthClientOptions {
@@ -41,8 +42,23 @@ export function clientAuth(method: ClientAuthMethod, secret: string | undefined)
 }
 
 /**
+ * `fetch` that turns every failure to get a response (refused connection, DNS, reset, the timeout
+ * signal) into a {@link ProviderUnreachableError}, so it is told apart from a bad answer.
+ */
+function reachingFetch(inner: typeof fetch = fetch): typeof fetch {
+  return async function reachProvider(input, init) {
+    try {
+      return await inner(input, init)
+    } catch (err) {
+      throw new ProviderUnreachableError(err)
+    }
+  }
+}
+
+/**
  * Options for one HTTP call to `url`: an `AbortSignal` that fires after `timeoutMs`, the injected
- * `fetch`, and `allowInsecureRequests` only when `url` is http on a loopback host.
+ * `fetch` (wrapped by `reachingFetch`), and `allowInsecureRequests` only when `url` is http on a
+ * loopback host.
  */
 export function httpOptions(options: OAuthClientOptions, url: URL | string | undefined) {
   const target = url === undefined ? undefined : new URL(url)
@@ -51,6 +67,6 @@ export function httpOptions(options: OAuthClientOptions, url: URL | string | und
   return {
     signal: AbortSignal.timeout(options.timeoutMs),
     ...(insecureLoopback ? { [oauth.allowInsecureRequests]: true } : {}),
-    ...(options.fetch ? { [oauth.customFetch]: options.fetch } : {}),
+    [oauth.customFetch]: reachingFetch(options.fetch),
   }
 }

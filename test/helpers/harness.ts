@@ -137,3 +137,34 @@ export async function providerRequests(): Promise<
 > {
   return (await fetch(`${inject('issuer')}/_test/requests`)).json()
 }
+
+/** Sends a request through an app built with `createApp(options)` (for injected faults). */
+export async function sendTo(
+  app: { fetch: (req: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response> },
+  request: Request,
+  e: Env = testEnv()
+): Promise<Response> {
+  const ctx = createExecutionContext()
+  const res = await app.fetch(request, e, ctx)
+  await waitOnExecutionContext(ctx)
+  return res
+}
+
+/** Number of `session:` records in the env's KV. */
+export async function sessionCount(e: Env = testEnv()): Promise<number> {
+  return (await e.SESSIONS.list({ prefix: 'session:' })).keys.length
+}
+
+/** A KV namespace whose every call fails, as KV does in an outage. */
+export function brokenKv(): KVNamespace {
+  const fail = async () => {
+    throw new Error('KV is down')
+  }
+  return {
+    get: fail,
+    put: fail,
+    delete: fail,
+    list: fail,
+    getWithMetadata: fail,
+  } as unknown as KVNamespace
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest'
+import type { Env } from '../../src/config'
+import {
+  brokenKv,
+  COOKIE_SECRET,
+  navigation,
+  send,
+  signIn,
+  SITE,
+  testEnv,
+} from '../helpers/harness'
+import { sessionCookie } from '../../src/session/cookie'
+import { randomId } from '../../src/utils/crypto'
+
+const api = (path: string, init: RequestInit = {}) =>
+  new Request(new URL(path, SITE), {
+    ...init,
+    headers: { accept: 'application/json', ...(init.headers as Record<string, string>) },
+  })
+
+describe('requests without a session', () => {
+  it('answers an API call with 401 JSON and a login_url, never a redirect', async () => {
+    const res = await send(api('/api/items?page=2'))
+    expect(res.status).toBe(401)
+    expect(res.headers.get('location')).toBeNull()
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(await res.json()).toMatchObject({
+      error: 'unauthenticated',
+      login_url: '/_auth/login?rd=%2Fapi%2Fitems%3Fpage%3D2',
+    })
+  })
+
+  it('answers a POST with 401 even when it accepts HTML', async () => {
+    const res = await send(
+      new Request(`${SITE}/form`, { method: 'POST', headers: { accept: 'text/html' }, body: 'a=1' })
+    )
+    expect(res.status).toBe(401)
+  })
+
+  it('redirects a HEAD navigation to sign in', async () => {
+    const res = await send(navigation('/page', { method: 'HEAD' }))
+    expect(res.status).toBe(302)
+  })
+
+  it('starts a sign-in at /_auth/login that returns to rd', async () => {
+    const { callback } = await signIn('/_auth/login?rd=%2Fdocs%3Fq%3D1')
+    expect(callback.headers.get('location')).toBe('/docs?q=1')
+  })
+
+  it.each([
+    'https://evil.example.com/x',
+    '//evil.example.com',
+    '/\\evil.example.com',
+    'javascript:alert(1)',
+  ])('sends an off-site rd %j back to /', async (rd) => {
+    const { callback } = await signIn(`/_auth/login?rd=${encodeURIComponent(rd)}`)
+    expect(callback.headers.get('location')).toBe('/')
+  })
+
+  it('treats a forged session cookie as no session', async () => {
+    const forged = (await sessionCookie(randomId(), new URL(SITE), 'x'.repeat(40), 60)).split(
+      ';'
+    )[0]
+    const res = await send(api('/api', { headers: { cookie: forged! } }))
+    expect(res.status).toBe(401)
+    const signedButUnknown = (
+      await sessionCookie(randomId(), new URL(SITE), COOKIE_SECRET, 60)
+    ).split(';')[0]
+    expect((await send(api('/api', { headers: { cookie: signedButUnknown! } }))).status).toBe(401)
+  })
+
+  it('reserves /_auth/ for the proxy', async () => {
+    const { cookie } = await signIn('/')
+    const res = await send(api('/_auth/anything', { headers: { cookie } }))
+    expect(res.status).toBe(404)
+    expect(await res.json()).toMatchObject({ error: 'not_found' })
+  })
+})
+
+describe('failing closed', () => {
+  it('shows a 500 page naming every bad setting, without values, and lets nobody through', async () => {
+    const bad = testEnv({
+      ORIGIN_URL: undefined,
+      COOKIE_SECRET: 'too-short-secret-value',
+      CLIENT_ID: '',
+    })
+    const res = await send(navigation('/page'), bad)
+    expect(res.status).toBe(500)
+    const body = await res.text()
+    expect(body).toContain('ORIGIN_URL is required')
+    expect(body).toContain('CLIENT_ID is required')
+    expect(body).toContain('COOKIE_SECRET must be at least 32 characters')
+    expect(body).not.toContain('too-short-secret-value')
+    const json = await send(api('/api'), bad)
+    expect(json.status).toBe(500)
+    expect(await json.json()).toMatchObject({ error: 'config_invalid' })
+  })
+
+  it('answers 503 when KV is down, for a session cookie and for a sign-in start', async () => {
+    const { cookie } = await signIn('/')
+    const down: Env = { ...testEnv(), SESSIONS: brokenKv() }
+    const withCookie = await send(api('/api', { headers: { cookie } }), down)
+    expect(withCookie.status).toBe(503)
+    expect(await withCookie.json()).toMatchObject({ error: 'session_store_unavailable' })
+    expect((await send(navigation('/page'), down)).status).toBe(503)
+  })
+
+  it('answers 502 when the origin is down, without leaking details', async () => {
+    const { cookie } = await signIn('/')
+    const e = testEnv({ ORIGIN_URL: 'http://127.0.0.1:9' })
+    const res = await send(api('/api', { headers: { cookie } }), e)
+    expect(res.status).toBe(502)
+    expect(await res.json()).toEqual({
+      error: 'origin_unavailable',
+      error_description: 'The site behind the proxy is not reachable right now.',
+    })
+  })
+})
+
+describe('plain http on localhost (wrangler dev)', () => {
+  it('sets a cookie without __Host- or Secure that works for the next request', async () => {
+    const e = testEnv({ REDIRECT_URI: 'http://localhost:8787/_auth/callback' })
+    const { loginAtProvider } = await import('../helpers/harness')
+    const start = await send(navigation('/here', {}, 'http://localhost:8787'), e)
+    const callbackUrl = await loginAtProvider(start.headers.get('location')!, 'kim')
+    const callback = await send(navigation(callbackUrl.href, {}, 'http://localhost:8787'), e)
+    const setCookie = callback.headers.getSetCookie()[0]!
+    expect(setCookie).toMatch(/^eap_session=/)
+    expect(setCookie).not.toMatch(/Secure/)
+    const res = await send(
+      new Request('http://localhost:8787/here', {
+        headers: { cookie: setCookie.split(';')[0]!, accept: 'application/json' },
+      }),
+      e
+    )
+    expect(res.status).toBe(200)
+    expect(
+      ((await res.json()) as { headers: Record<string, string> }).headers['x-auth-request-user']
+    ).toBe('kim')
+  })
+})

@@ -1,0 +1,160 @@
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, getConfig, isLoopbackHost, parseConfig, type Env } from '../../src/config'
+
+const valid = (overrides: Record<string, unknown> = {}): Env =>
+  ({
+    SESSIONS: (env as unknown as Env).SESSIONS,
+    ORIGIN_URL: 'https://origin.example.com',
+    OAUTH_ISSUER: 'https://idp.example.com/oidc',
+    CLIENT_ID: 'client',
+    CLIENT_SECRET: 'super-secret-value',
+    REDIRECT_URI: 'https://app.example.com/_auth/callback',
+    COOKIE_SECRET: 'c'.repeat(32),
+    ...overrides,
+  }) as Env
+
+function problems(overrides: Record<string, unknown>): string[] {
+  try {
+    parseConfig(valid(overrides))
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError)
+    return [...(err as ConfigError).problems]
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('parseConfig', () => {
+  it('accepts a complete configuration and fills in the defaults', () => {
+    const config = parseConfig(valid())
+    expect(config.protocol).toBe('oidc')
+    expect(config.scope).toBe('openid profile email')
+    expect(config.tokenEndpointAuthMethod).toBe('client_secret_post')
+    expect(config.oauthTimeoutMs).toBe(5000)
+    expect(config.sessionMaxAgeSeconds).toBe(43200)
+    expect(config.originUrl.href).toBe('https://origin.example.com/')
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('names every missing required setting at once', () => {
+    const found = problems({
+      ORIGIN_URL: undefined,
+      OAUTH_ISSUER: '',
+      CLIENT_ID: '  ',
+      CLIENT_SECRET: undefined,
+      REDIRECT_URI: undefined,
+      COOKIE_SECRET: undefined,
+    })
+    expect(found).toEqual([
+      'ORIGIN_URL is required',
+      'OAUTH_ISSUER is required',
+      'CLIENT_ID is required',
+      'CLIENT_SECRET is required',
+      'REDIRECT_URI is required',
+      'COOKIE_SECRET is required',
+    ])
+  })
+
+  it.each([
+    [{ ORIGIN_URL: 'not a url' }, 'ORIGIN_URL must be an absolute URL'],
+    [{ ORIGIN_URL: 'ftp://origin.example.com' }, 'ORIGIN_URL must be an http(s) URL'],
+    [{ ORIGIN_URL: 'https://o.example.com/?a=1' }, 'ORIGIN_URL must not have a query or fragment'],
+    [{ ORIGIN_URL: 'https://u:p@o.example.com' }, 'ORIGIN_URL must not contain credentials'],
+    [{ OAUTH_PROTOCOL: 'saml' }, 'OAUTH_PROTOCOL must be "oidc" or "oauth"'],
+    [
+      { OAUTH_ISSUER: 'http://idp.example.com' },
+      'OAUTH_ISSUER must use https (plain http is allowed for loopback hosts only)',
+    ],
+    [
+      { REDIRECT_URI: 'http://app.example.com/_auth/callback' },
+      'REDIRECT_URI must use https (plain http is allowed for loopback hosts only)',
+    ],
+    [
+      { REDIRECT_URI: 'https://app.example.com/callback' },
+      'REDIRECT_URI must have the path /_auth/callback',
+    ],
+    [
+      { TOKEN_ENDPOINT_AUTH_METHOD: 'private_key_jwt' },
+      'TOKEN_ENDPOINT_AUTH_METHOD must be one of client_secret_post, client_secret_basic, none',
+    ],
+    [
+      { OAUTH_SCOPE: 'profile email' },
+      'OAUTH_SCOPE must include "openid" when OAUTH_PROTOCOL is "oidc"',
+    ],
+    [{ COOKIE_SECRET: 'short' }, 'COOKIE_SECRET must be at least 32 characters'],
+    [{ OAUTH_TIMEOUT_MS: '0' }, 'OAUTH_TIMEOUT_MS must be a whole number >= 1'],
+    [{ OAUTH_TIMEOUT_MS: '5s' }, 'OAUTH_TIMEOUT_MS must be a whole number >= 1'],
+    [{ SESSION_MAX_AGE_SECONDS: '30' }, 'SESSION_MAX_AGE_SECONDS must be a whole number >= 60'],
+    [{ CLIENT_ID: 42 }, 'CLIENT_ID must be a string'],
+    [
+      { SESSIONS: undefined },
+      'the KV binding SESSIONS is missing (add [[kv_namespaces]] to wrangler.toml)',
+    ],
+  ])('refuses %o', (overrides, problem) => {
+    expect(problems(overrides)).toEqual([problem])
+  })
+
+  it('never puts a value in its message', () => {
+    const secret = 'do-not-print-me-0123456789-abcdefghij'
+    try {
+      parseConfig(valid({ COOKIE_SECRET: 'short-' + secret.slice(0, 5), ORIGIN_URL: secret }))
+      throw new Error('expected a ConfigError')
+    } catch (err) {
+      expect((err as Error).message).not.toContain('do-not')
+      expect((err as Error).message).toContain('ORIGIN_URL')
+      expect((err as Error).message).toContain('COOKIE_SECRET')
+    }
+  })
+
+  it('allows plain http for loopback providers and a missing secret for public clients', () => {
+    const config = parseConfig(
+      valid({
+        OAUTH_ISSUER: 'http://127.0.0.1:8790',
+        REDIRECT_URI: 'http://localhost:8787/_auth/callback',
+        TOKEN_ENDPOINT_AUTH_METHOD: 'none',
+        CLIENT_SECRET: undefined,
+      })
+    )
+    expect(config.clientSecret).toBeUndefined()
+    expect(config.issuer.href).toBe('http://127.0.0.1:8790/')
+  })
+
+  it('defaults the scope to "user" in oauth mode', () => {
+    expect(parseConfig(valid({ OAUTH_PROTOCOL: 'oauth' })).scope).toBe('user')
+  })
+
+  it('parses once per env object', () => {
+    const e = valid()
+    expect(getConfig(e)).toBe(getConfig(e))
+    const bad = valid({ CLIENT_ID: undefined })
+    let first: unknown
+    let second: unknown
+    try {
+      getConfig(bad)
+    } catch (err) {
+      first = err
+    }
+    try {
+      getConfig(bad)
+    } catch (err) {
+      second = err
+    }
+    expect(first).toBeInstanceOf(ConfigError)
+    expect(second).toBe(first)
+  })
+})
+
+describe('isLoopbackHost', () => {
+  it.each([
+    ['localhost', true],
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['[::1]', true],
+    ['localhost.example.com', false],
+    ['127.0.0.1.example.com', false],
+    ['10.0.0.1', false],
+    ['example.com', false],
+  ])('%s -> %s', (host, expected) => {
+    expect(isLoopbackHost(host)).toBe(expected)
+  })
+})
