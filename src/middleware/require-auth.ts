@@ -8,12 +8,14 @@ import { createMiddleware } from 'hono/factory'
 import { startLogin } from '../routes/login'
 import type { AppEnv } from '../types'
 import { isNavigation } from '../utils/request-kind'
+import { safeReturnTo } from '../utils/return-to'
 
 /** Middleware: passes when `c.var.session` is set; else a 302 to sign in, or a 401 JSON body. */
 export const requireAuth = createMiddleware<AppEnv>(async function requireAuth(c, next) {
   if (c.var.session) return next()
   const url = new URL(c.req.url)
-  const returnTo = url.pathname + url.search
+  // A path like `//evil.example/x` is ours, but as a Location it would leave the site.
+  const returnTo = safeReturnTo(url.pathname + url.search, url.origin)
   if (isNavigation(c.req.raw)) return startLogin(c, returnTo)
   return c.json(
     {

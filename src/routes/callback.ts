@@ -16,6 +16,7 @@ import { takeLoginTransaction } from '../session/login-transaction'
 import { createSession, type SessionClaims, type SessionRecord } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { sha256Hex } from '../utils/crypto'
+import { safeReturnTo } from '../utils/return-to'
 import { proxyErrorFromOAuth } from './oauth-failure'
 
 /** Control characters would let a claim split or forge an upstream header. */
@@ -126,5 +127,6 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
     await sessionCookie(id, url, config.cookieSecret, config.sessionMaxAgeSeconds)
   )
   c.header('Cache-Control', 'no-store')
-  return c.redirect(tx.returnTo, 302)
+  // Checked when stored too; checked again here so no stored value can send the user off-site.
+  return c.redirect(safeReturnTo(tx.returnTo, url.origin), 302)
 }

@@ -139,3 +139,15 @@ describe('plain http on localhost (wrangler dev)', () => {
     ).toBe('kim')
   })
 })
+
+describe('the return address of a navigation', () => {
+  it.each(['//evil.example.com/x', '/\\evil.example.com/x', '//evil.example.com/%2e%2e'])(
+    'never sends the user off-site after signing in from %j',
+    async (path) => {
+      const { callback } = await signIn(`${SITE}${path}`)
+      const location = callback.headers.get('location')!
+      expect(new URL(location, SITE).origin).toBe(SITE)
+      expect(location.startsWith('//')).toBe(false)
+    }
+  )
+})
