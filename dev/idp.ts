@@ -8,6 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider, { type Configuration } from 'oidc-provider'
+import { MemoryAdapter } from './idp-memory-adapter.ts'
 
 /** One client registered at the demo provider (RFC 7591 metadata names). */
 export interface IdpClient {
@@ -109,6 +110,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
       token_endpoint_auth_method: 'client_secret_post',
       ...c,
     })),
+    adapter: MemoryAdapter,
     jwks: { keys: [jwk as never] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     claims: {
@@ -129,6 +131,19 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     pkce: { required: () => true },
+    // Lifetimes in seconds, stated so the provider does not warn about its defaults.
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 86400,
+      Interaction: 3600,
+      Session: 86400,
+      Grant: 86400,
+      ClientCredentials: 600,
+      DeviceCode: 600,
+      BackchannelAuthenticationRequest: 600,
+    },
   }
   const provider = new Provider(issuer, configuration)
 
