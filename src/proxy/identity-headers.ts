@@ -7,49 +7,61 @@ import type { SessionClaims } from '../session/session-store'
 
 /** Prefix of the headers the proxy sets; every client copy is removed. */
 const IDENTITY_HEADER_PREFIX = 'x-auth-request-'
-/** Other identity headers that origins behind oauth2-proxy-like proxies trust; always removed. */
-const FORWARDED_IDENTITY_HEADERS = [
+/**
+ * Other headers that origins trust for who the user is or where they are; a client's copy is
+ * always removed (the proxy sets `X-Forwarded-For` itself).
+ */
+const UNTRUSTED_CLIENT_HEADERS = new Set([
   'x-forwarded-user',
   'x-forwarded-email',
   'x-forwarded-groups',
   'x-forwarded-preferred-username',
   'x-forwarded-access-token',
-]
+  'forwarded',
+  'x-real-ip',
+  'true-client-ip',
+  'x-client-ip',
+  'remote-user',
+  'x-remote-user',
+])
 
 /**
- * Removes every identity header from `headers`, in any letter case and however often sent.
+ * True for a header name that is, or that an origin may read as, an identity header. CGI-style
+ * stacks (WSGI, PHP, Rack) map `-` and `_` to the same variable, so `X_Auth_Request_User` counts.
+ */
+export function isIdentityHeaderName(name: string): boolean {
+  const normalised = name.toLowerCase().replace(/_/g, '-')
+  return normalised.startsWith(IDENTITY_HEADER_PREFIX) || UNTRUSTED_CLIENT_HEADERS.has(normalised)
+}
+
+/**
+ * Removes every identity header from `headers`: any letter case, `_` for `-`, however often sent.
  * @returns the same `headers`, changed in place.
  */
 export function stripIdentityHeaders(headers: Headers): Headers {
   const names: string[] = []
   // Headers iterates lower-cased names, one entry per name (repeated values are combined).
   for (const [name] of headers) {
-    if (name.startsWith(IDENTITY_HEADER_PREFIX)) names.push(name)
+    if (isIdentityHeaderName(name)) names.push(name)
   }
   for (const name of names) headers.delete(name)
-  for (const name of FORWARDED_IDENTITY_HEADERS) headers.delete(name)
   return headers
 }
 
 /**
- * A header value for a claim: UTF-8 bytes as a byte string (as oauth2-proxy sends them), so
- * non-ASCII names survive. Claims with control characters never reach here (see callback).
- */
-function headerValue(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x20-\x7e]*$/.test(value)) return value
-  return String.fromCharCode(...new TextEncoder().encode(value))
-}
-
-/**
  * Sets `X-Auth-Request-User` (the `sub`), and `X-Auth-Request-Email` and
- * `X-Auth-Request-Preferred-Username` when known. Call {@link stripIdentityHeaders} first.
+ * `X-Auth-Request-Preferred-Username` when known. The email is left out when the provider said
+ * it is not verified (`email_verified: false`). Values go out as UTF-8 (the runtime encodes
+ * them); claims with control characters never reach here (see the callback).
+ * Call {@link stripIdentityHeaders} first.
  */
 export function setIdentityHeaders(headers: Headers, claims: SessionClaims): Headers {
-  headers.set('X-Auth-Request-User', headerValue(claims.sub))
-  if (claims.email) headers.set('X-Auth-Request-Email', headerValue(claims.email))
+  headers.set('X-Auth-Request-User', claims.sub)
+  if (claims.email && claims.email_verified !== false) {
+    headers.set('X-Auth-Request-Email', claims.email)
+  }
   if (claims.preferred_username) {
-    headers.set('X-Auth-Request-Preferred-Username', headerValue(claims.preferred_username))
+    headers.set('X-Auth-Request-Preferred-Username', claims.preferred_username)
   }
   return headers
 }
