@@ -19,7 +19,16 @@ export type OAuthEndpoint =
 export type OAuthFailureKind =
   'unavailable' | 'rejected' | 'authorization_error' | 'invalid_response'
 
-/** A failed provider call. `message` names endpoint, kind, status and `error`; nothing secret. */
+/** An `error` code as providers send them (RFC 6749 5.2 uses lowercase words and `_`). */
+const ERROR_CODE = /^[A-Za-z0-9_.-]{1,64}$/
+/** `error_description` is kept for logs only, and cut to this length. */
+const MAX_DESCRIPTION_LENGTH = 256
+
+/**
+ * A failed provider call. `message` names endpoint, kind, status and `error`; nothing secret.
+ * `error` is kept only when it looks like an error code (else `unrecognized_error`), since on the
+ * callback anyone can put free text there.
+ */
 export class OAuthClientError extends Error {
   readonly endpoint: OAuthEndpoint
   readonly kind: OAuthFailureKind
@@ -31,7 +40,13 @@ export class OAuthClientError extends Error {
     kind: OAuthFailureKind,
     details: { status?: number; error?: string; errorDescription?: string; cause?: unknown } = {}
   ) {
-    const parts = [details.status && `HTTP ${details.status}`, details.error].filter(Boolean)
+    const error =
+      details.error === undefined
+        ? undefined
+        : ERROR_CODE.test(details.error)
+          ? details.error
+          : 'unrecognized_error'
+    const parts = [details.status && `HTTP ${details.status}`, error].filter(Boolean)
     super(`${endpoint} ${kind}${parts.length ? ` (${parts.join(', ')})` : ''}`, {
       cause: details.cause,
     })
@@ -39,8 +54,8 @@ export class OAuthClientError extends Error {
     this.endpoint = endpoint
     this.kind = kind
     this.status = details.status
-    this.error = details.error
-    this.errorDescription = details.errorDescription
+    this.error = error
+    this.errorDescription = details.errorDescription?.slice(0, MAX_DESCRIPTION_LENGTH)
   }
 }
 

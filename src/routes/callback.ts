@@ -1,6 +1,7 @@
 /**
  * @module
- * `GET /_auth/callback`: finishes a sign-in. Takes the login transaction for `state` (one use),
+ * `GET /_auth/callback`: finishes a sign-in. Checks that this browser started it (the login
+ * cookie for `state`), takes the login transaction for `state` (one use),
  * checks the authorization response (`state`, RFC 9207 `iss`, `error=`), exchanges the code with
  * the PKCE verifier, validates the ID token (OpenID Connect Core 3.1.3.7), fetches userinfo,
  * stores a new session in KV, sets the session cookie and 302s to the stored return address.
@@ -12,6 +13,7 @@ import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
 import type { TokenSet, UserInfo } from '../oauth/client'
 import { sessionCookie } from '../session/cookie'
+import { clearLoginCookie, hasLoginCookie } from '../session/login-cookie'
 import { takeLoginTransaction } from '../session/login-transaction'
 import { createSession, type SessionClaims, type SessionRecord } from '../session/session-store'
 import type { AppEnv } from '../types'
@@ -69,9 +71,17 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
   const { config, oauth } = c.var
   const url = new URL(c.req.url)
 
+  // Only the browser that started this sign-in may finish it (checked before any KV read).
+  const state = url.searchParams.get('state')
+  const cookieHeader = c.req.header('cookie') ?? null
+  if (!state || !(await hasLoginCookie(state, url, config.cookieSecret, cookieHeader))) {
+    throw new ProxyError('login_state_invalid', { signIn: true })
+  }
+  c.header('Set-Cookie', clearLoginCookie(state, url), { append: true })
+
   let tx
   try {
-    tx = await takeLoginTransaction(config.sessions, url.searchParams.get('state'))
+    tx = await takeLoginTransaction(config.sessions, state)
   } catch (err) {
     throw new ProxyError('session_store_unavailable', { cause: err, signIn: true })
   }
@@ -124,7 +134,8 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
   })
   c.header(
     'Set-Cookie',
-    await sessionCookie(id, url, config.cookieSecret, config.sessionMaxAgeSeconds)
+    await sessionCookie(id, url, config.cookieSecret, config.sessionMaxAgeSeconds),
+    { append: true }
   )
   c.header('Cache-Control', 'no-store')
   // Checked when stored too; checked again here so no stored value can send the user off-site.

@@ -2,13 +2,15 @@
  * @module
  * Starting a sign-in: `GET /_auth/login?rd=/path`, and the redirect for an unauthenticated
  * navigation. Each start makes a fresh `state`, `nonce` and PKCE `code_verifier`, stores them as a
- * login transaction keyed by `state`, and 302s to the provider's authorization endpoint.
+ * login transaction keyed by `state`, binds it to this browser with a cookie, and 302s to the
+ * provider's authorization endpoint.
  */
 import type { Context } from 'hono'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import { newLoginSecrets } from '../oauth/client'
 import { OAuthClientError } from '../oauth/errors'
+import { loginCookies } from '../session/login-cookie'
 import { saveLoginTransaction } from '../session/login-transaction'
 import type { AppEnv } from '../types'
 import { safeReturnTo } from '../utils/return-to'
@@ -47,6 +49,16 @@ export async function startLogin(c: Context<AppEnv>, returnTo: string): Promise<
     throw new ProxyError('session_store_unavailable', { cause: err })
   }
   log('info', 'auth.login.start', { path: returnTo.split('?')[0] })
+  const siteUrl = new URL(c.req.url)
+  const cookieHeader = c.req.header('cookie') ?? null
+  for (const cookie of await loginCookies(
+    secrets.state,
+    siteUrl,
+    config.cookieSecret,
+    cookieHeader
+  )) {
+    c.header('Set-Cookie', cookie, { append: true })
+  }
   c.header('Cache-Control', 'no-store')
   return c.redirect(authorizeUrl.href, 302)
 }

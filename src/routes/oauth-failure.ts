@@ -20,7 +20,9 @@ export function proxyErrorFromOAuth(err: OAuthClientError, returnTo = '/'): Prox
     case 'authorization_error':
       return new ProxyError('access_denied', {
         ...signIn,
-        description: `The identity provider refused the sign-in (${err.error ?? 'unknown error'}).`,
+        description: `The identity provider refused the sign-in (${
+          err.error && err.error !== 'unrecognized_error' ? err.error : 'unknown error'
+        }).`,
       })
     case 'rejected':
       return new ProxyError('login_failed', signIn)

@@ -99,6 +99,34 @@ export async function loginAtProvider(authorizeUrl: string, username = 'alice'):
   throw new Error('too many hops at the provider')
 }
 
+/** A sign-in started by a navigation: where the browser is sent, and its cookies so far. */
+export interface StartedSignIn {
+  response: Response
+  authorizeUrl: URL
+  jar: CookieJar
+}
+
+/** Starts a sign-in the way a browser would: a navigation to `path` without a session. */
+export async function startSignIn(
+  path = '/',
+  e: Env = testEnv(),
+  site = SITE,
+  send_: (req: Request) => Promise<Response> = (req) => send(req, e)
+): Promise<StartedSignIn> {
+  const response = await send_(navigation(path, {}, site))
+  const location = response.headers.get('location')
+  if (response.status !== 302 || !location)
+    throw new Error(`no redirect to sign in: ${response.status}`)
+  const jar = new CookieJar()
+  jar.store(response)
+  return { response, authorizeUrl: new URL(location), jar }
+}
+
+/** The navigation back to the site's callback, with the browser's cookies. */
+export function callbackRequest(callbackUrl: URL, jar: CookieJar): Request {
+  return navigation(callbackUrl.href, { headers: { cookie: jar.header() } })
+}
+
 /** The result of {@link signIn}. */
 export interface SignedIn {
   /** The callback's response (302 with the session cookie). */
@@ -109,19 +137,17 @@ export interface SignedIn {
 
 /**
  * Signs in through the real provider: navigation to `path`, the provider's login page, back to the
- * callback. Asserts nothing; tests do.
+ * callback in the same browser. Asserts nothing; tests do.
  */
 export async function signIn(
   path = '/',
   username = 'alice',
   e: Env = testEnv()
 ): Promise<SignedIn> {
-  const start = await send(navigation(path), e)
-  const location = start.headers.get('location')
-  if (start.status !== 302 || !location) throw new Error(`no redirect to sign in: ${start.status}`)
-  const callbackUrl = await loginAtProvider(location, username)
-  const callback = await send(navigation(callbackUrl.pathname + callbackUrl.search), e)
-  const setCookie = callback.headers.getSetCookie()[0] ?? ''
+  const { authorizeUrl, jar } = await startSignIn(path, e)
+  const callbackUrl = await loginAtProvider(authorizeUrl.href, username)
+  const callback = await send(callbackRequest(callbackUrl, jar), e)
+  const setCookie = callback.headers.getSetCookie().find((c) => /eap_session=/.test(c)) ?? ''
   return { callback, cookie: setCookie.split(';')[0]! }
 }
 

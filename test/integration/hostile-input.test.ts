@@ -1,6 +1,14 @@
 import { describe, expect, inject, it } from 'vitest'
 import type { EchoedRequest } from '../../dev/echo-types'
-import { CookieJar, loginAtProvider, navigation, send, sessionCount, signIn, SITE } from '../helpers/harness'
+import {
+  CookieJar,
+  loginAtProvider,
+  navigation,
+  send,
+  sessionCount,
+  signIn,
+  SITE,
+} from '../helpers/harness'
 
 async function echoWith(cookie: string, headers: Record<string, string>): Promise<EchoedRequest> {
   const res = await send(
@@ -41,7 +49,13 @@ describe('identity headers a client sends', () => {
       'Remote-User': 'admin',
       'X-Remote-User': 'admin',
     })
-    for (const name of ['forwarded', 'x-real-ip', 'true-client-ip', 'remote-user', 'x-remote-user']) {
+    for (const name of [
+      'forwarded',
+      'x-real-ip',
+      'true-client-ip',
+      'remote-user',
+      'x-remote-user',
+    ]) {
       expect(echo.headers[name], name).toBeUndefined()
     }
   })

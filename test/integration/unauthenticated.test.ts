@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/config'
 import {
   brokenKv,
+  callbackRequest,
+  loginAtProvider,
+  startSignIn,
   COOKIE_SECRET,
   navigation,
   send,
@@ -120,11 +123,11 @@ describe('failing closed', () => {
 describe('plain http on localhost (wrangler dev)', () => {
   it('sets a cookie without __Host- or Secure that works for the next request', async () => {
     const e = testEnv({ REDIRECT_URI: 'http://localhost:8787/_auth/callback' })
-    const { loginAtProvider } = await import('../helpers/harness')
-    const start = await send(navigation('/here', {}, 'http://localhost:8787'), e)
-    const callbackUrl = await loginAtProvider(start.headers.get('location')!, 'kim')
-    const callback = await send(navigation(callbackUrl.href, {}, 'http://localhost:8787'), e)
-    const setCookie = callback.headers.getSetCookie()[0]!
+    const { authorizeUrl, jar } = await startSignIn('/here', e, 'http://localhost:8787')
+    const callbackUrl = await loginAtProvider(authorizeUrl.href, 'kim')
+    const callback = await send(callbackRequest(callbackUrl, jar), e)
+    expect(callback.status).toBe(302)
+    const setCookie = callback.headers.getSetCookie().find((c) => c.startsWith('eap_session='))!
     expect(setCookie).toMatch(/^eap_session=/)
     expect(setCookie).not.toMatch(/Secure/)
     const res = await send(

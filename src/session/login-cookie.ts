@@ -1,0 +1,95 @@
+/**
+ * @module
+ * Binds each login transaction to the browser that started it (RFC 6749 10.12; RFC 9700 4.7):
+ * the start sets a cookie named after the `state` whose value is an HMAC of that `state`, and the
+ * callback refuses a `state` without it. A callback URL replayed in another browser does nothing.
+ * One cookie per transaction, so tabs signing in at once do not overwrite each other; at most
+ * {@link MAX_PENDING_LOGINS} are kept, so they cannot pile up past header limits.
+ */
+import { serialize } from 'hono/utils/cookie'
+import { hmacSign, hmacVerify } from '../utils/crypto'
+import { COOKIE_PREFIX } from './cookie'
+import { LOGIN_TRANSACTION_TTL_SECONDS } from './login-transaction'
+
+/** Pending sign-ins kept per browser; starting one more clears the older ones. */
+export const MAX_PENDING_LOGINS = 5
+const LOGIN_COOKIE = `${COOKIE_PREFIX}login_`
+/** Characters of `state` in the cookie name: enough to tell pending sign-ins apart. */
+const TAG_LENGTH = 12
+
+function cookiePrefix(siteUrl: URL): string {
+  return siteUrl.protocol === 'https:' ? '__Host-' : ''
+}
+
+function loginCookieName(siteUrl: URL, state: string): string {
+  return `${cookiePrefix(siteUrl)}${LOGIN_COOKIE}${state.slice(0, TAG_LENGTH)}`
+}
+
+function attributes(siteUrl: URL, maxAgeSeconds: number) {
+  return {
+    httpOnly: true,
+    sameSite: 'Lax' as const,
+    path: '/',
+    maxAge: maxAgeSeconds,
+    secure: siteUrl.protocol === 'https:',
+  }
+}
+
+/** Names of the login cookies present in a `Cookie` header. */
+function pendingLoginCookies(cookieHeader: string | null, siteUrl: URL): string[] {
+  const prefix = `${cookiePrefix(siteUrl)}${LOGIN_COOKIE}`
+  return (cookieHeader ?? '')
+    .split(';')
+    .map((part) => part.slice(0, part.indexOf('=')).trim())
+    .filter((name) => name.startsWith(prefix))
+}
+
+/**
+ * `Set-Cookie` values for a new sign-in: the binding cookie for `state` (10 minutes), preceded by
+ * expiring cookies for older pending sign-ins when there are already {@link MAX_PENDING_LOGINS}.
+ */
+export async function loginCookies(
+  state: string,
+  siteUrl: URL,
+  secret: string,
+  cookieHeader: string | null
+): Promise<string[]> {
+  const pending = pendingLoginCookies(cookieHeader, siteUrl)
+  const expired =
+    pending.length >= MAX_PENDING_LOGINS
+      ? pending.map((name) => serialize(name, '', attributes(siteUrl, 0)))
+      : []
+  const value = await hmacSign(secret, `login:${state}`)
+  return [
+    ...expired,
+    serialize(
+      loginCookieName(siteUrl, state),
+      value,
+      attributes(siteUrl, LOGIN_TRANSACTION_TTL_SECONDS)
+    ),
+  ]
+}
+
+/**
+ * True when the `Cookie` header carries the binding cookie for `state`, signed with `secret`.
+ * Never throws for bad input.
+ */
+export async function hasLoginCookie(
+  state: string,
+  siteUrl: URL,
+  secret: string,
+  cookieHeader: string | null
+): Promise<boolean> {
+  const name = loginCookieName(siteUrl, state)
+  const values = (cookieHeader ?? '')
+    .split(';')
+    .filter((part) => part.slice(0, part.indexOf('=')).trim() === name)
+    .map((part) => part.slice(part.indexOf('=') + 1).trim())
+  if (values.length !== 1) return false
+  return hmacVerify(secret, `login:${state}`, values[0]!)
+}
+
+/** `Set-Cookie` value that removes the binding cookie for `state` once the callback used it. */
+export function clearLoginCookie(state: string, siteUrl: URL): string {
+  return serialize(loginCookieName(siteUrl, state), '', attributes(siteUrl, 0))
+}
