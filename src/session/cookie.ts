@@ -1,7 +1,7 @@
 /**
  * @module
- * The session cookie: an opaque session id plus its HMAC-SHA256 under `COOKIE_SECRET`, nothing
- * else. Over https the name carries the `__Host-` prefix (so the cookie is `Secure`, host-only,
+ * The session cookie: an opaque session id plus the HMAC-SHA256 of the cookie's name and that id
+ * under `COOKIE_SECRET`, nothing else. Over https the name carries the `__Host-` prefix (so the cookie is `Secure`, host-only,
  * `Path=/`); over plain http (only `wrangler dev` on localhost) it has no prefix and no `Secure`,
  * since a browser would refuse either there.
  */
@@ -52,7 +52,7 @@ export async function readSessionCookie(
   if (dot < 0) return null
   const id = value.slice(0, dot)
   if (!SESSION_ID_PATTERN.test(id)) return null
-  return (await hmacVerify(secret, `session:${id}`, value.slice(dot + 1))) ? id : null
+  return (await hmacVerify(secret, `${name}:${id}`, value.slice(dot + 1))) ? id : null
 }
 
 /**
@@ -66,8 +66,10 @@ export async function sessionCookie(
   secret: string,
   maxAgeSeconds: number
 ): Promise<string> {
-  const value = `${id}.${await hmacSign(secret, `session:${id}`)}`
-  return serialize(sessionCookieName(siteUrl), value, {
+  // The name is signed too: the value of the https cookie is no good under the http name.
+  const name = sessionCookieName(siteUrl)
+  const value = `${id}.${await hmacSign(secret, `${name}:${id}`)}`
+  return serialize(name, value, {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',

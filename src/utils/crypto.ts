@@ -63,5 +63,7 @@ export async function hmacVerify(
   const bytes = Uint8Array.from(atob(signature.replace(/-/g, '+').replace(/_/g, '/') + '='), (c) =>
     c.charCodeAt(0)
   )
+  // The last character carries 2 unused bits: accept only the one canonical spelling.
+  if (base64url(bytes) !== signature) return false
   return crypto.subtle.verify('HMAC', await hmacKey(secret), bytes, encoder.encode(message))
 }

@@ -60,3 +60,22 @@ describe('session cookie', () => {
     expect(isProxyCookieName('__Host-other')).toBe(false)
   })
 })
+
+describe('session cookie binding', () => {
+  it('refuses the value of an https cookie presented under the plain-http name', async () => {
+    const id = randomId()
+    const value = (await cookieFor(id)).split('=')[1]
+    expect(await readSessionCookie(`eap_session=${value}`, http, secret)).toBeNull()
+  })
+
+  it('accepts only the canonical spelling of the signature', async () => {
+    const id = randomId()
+    const good = await cookieFor(id)
+    const last = good.at(-1)!
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    const variants = [...alphabet].filter((ch) => ch !== last).map((ch) => good.slice(0, -1) + ch)
+    for (const variant of variants) {
+      expect(await readSessionCookie(variant, https, secret), variant).toBeNull()
+    }
+  })
+})
