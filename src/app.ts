@@ -8,6 +8,7 @@ import { ProxyError } from './errors'
 import { loadConfig } from './middleware/config'
 import { renderError } from './middleware/on-error'
 import { requireAuth } from './middleware/require-auth'
+import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
 import { forwardToOrigin } from './proxy/forward'
 import { callback } from './routes/callback'
@@ -23,6 +24,7 @@ export interface AppOptions {
 /** Builds the proxy as a Hono app (its `fetch` is the Worker's `fetch` handler). */
 export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>()
+  app.use('*', requireHttps)
   app.use('*', loadConfig(options.fetch ? { fetch: options.fetch } : {}))
 
   app.get('/_auth/login', login)

@@ -8,7 +8,7 @@ import type { Context } from 'hono'
 import { ConfigError } from '../config'
 import { ProxyError } from '../errors'
 import { log } from '../log'
-import { errorPage } from '../pages/page'
+import { errorPage, PAGE_SECURITY_HEADERS } from '../pages/page'
 import type { AppEnv } from '../types'
 import { isNavigation } from '../utils/request-kind'
 
@@ -41,7 +41,7 @@ export function renderError(err: Error, c: Context<AppEnv>): Response {
       cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined,
     })
   }
-  const headers = { 'Cache-Control': 'no-store', ...error.headers }
+  const headers = { 'Cache-Control': 'no-store', ...PAGE_SECURITY_HEADERS, ...error.headers }
   const signInUrl = error.signIn
     ? `/_auth/login?rd=${encodeURIComponent(error.returnTo)}`
     : undefined

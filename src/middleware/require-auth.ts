@@ -5,6 +5,7 @@
  * never redirected, so API clients and XHR see a status they can act on.
  */
 import { createMiddleware } from 'hono/factory'
+import { PAGE_SECURITY_HEADERS } from '../pages/page'
 import { startLogin } from '../routes/login'
 import type { AppEnv } from '../types'
 import { isNavigation } from '../utils/request-kind'
@@ -24,6 +25,6 @@ export const requireAuth = createMiddleware<AppEnv>(async function requireAuth(c
       login_url: `/_auth/login?rd=${encodeURIComponent(returnTo)}`,
     },
     401,
-    { 'Cache-Control': 'no-store' }
+    { 'Cache-Control': 'no-store', ...PAGE_SECURITY_HEADERS }
   )
 })

@@ -4,6 +4,17 @@
  * {@link escapeHtml}.
  */
 
+/**
+ * Headers for every response the proxy writes itself: no sniffing, no framing, no script, no
+ * referrer (an error URL may carry a `code` or `state`).
+ */
+export const PAGE_SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+  'Referrer-Policy': 'no-referrer',
+} as const
+
 /** Escapes `& < > " '` for HTML text and attribute values. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)

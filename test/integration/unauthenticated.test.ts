@@ -154,3 +154,24 @@ describe('the return address of a navigation', () => {
     }
   )
 })
+
+describe('the proxy over plain http on a public host', () => {
+  it('redirects to https before anything else happens', async () => {
+    const res = await send(navigation('/page?x=1', {}, 'http://app.example.com'))
+    expect(res.status).toBe(308)
+    expect(res.headers.get('location')).toBe('https://app.example.com/page?x=1')
+    expect(res.headers.getSetCookie()).toEqual([])
+  })
+})
+
+describe("the proxy's own pages", () => {
+  it('cannot be framed or sniffed, and run no script', async () => {
+    const res = await send(navigation('/_auth/nothing-here'))
+    expect(res.status).toBe(404)
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
+    )
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+})
