@@ -8,6 +8,7 @@ export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     // Starts the real OpenID Connect provider and the echo origin on loopback (in Node).
     globalSetup: ['test/support/global-setup.ts'],
   },
