@@ -29,6 +29,7 @@ export function createApp(options: AppOptions = {}) {
 
   app.get('/_auth/login', login)
   app.get('/_auth/callback', callback)
+  app.post('/_auth/callback', callback)
   app.all('/_auth/*', () => {
     throw new ProxyError('not_found')
   })

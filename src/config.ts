@@ -5,11 +5,20 @@
  * reasons, so a secret pasted into the wrong setting cannot leak into a page or a log.
  */
 
+import { isLoopbackHost, settingReaders } from './config-readers'
+
 /** Client authentication at the token endpoint (RFC 6749 2.3.1; OpenID Connect Core 9). */
 export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'none'
 
 /** `oidc`: OpenID Connect (ID token, nonce). `oauth`: plain OAuth 2.0 (Authing's OAuth mode). */
 export type OAuthProtocol = 'oidc' | 'oauth'
+
+/** The provider endpoints that can be set one by one (`OAUTH_<NAME>_ENDPOINT`). */
+export type EndpointName =
+  'authorization' | 'token' | 'userinfo' | 'introspection' | 'revocation' | 'end_session'
+
+/** `query`: the code comes back in the callback URL. `form_post`: in a POSTed form (OAuth 2.0 Form Post Response Mode). */
+export type ResponseMode = 'query' | 'form_post'
 
 /** The bindings and variables the Worker receives (wrangler.toml `[vars]`, secrets, KV). */
 export interface Env {
@@ -17,11 +26,22 @@ export interface Env {
   ORIGIN_URL?: string
   OAUTH_PROTOCOL?: string
   OAUTH_ISSUER?: string
+  AUTHING_APP_HOST?: string
+  OAUTH_AUTHORIZATION_ENDPOINT?: string
+  OAUTH_TOKEN_ENDPOINT?: string
+  OAUTH_USERINFO_ENDPOINT?: string
+  OAUTH_INTROSPECTION_ENDPOINT?: string
+  OAUTH_REVOCATION_ENDPOINT?: string
+  OAUTH_END_SESSION_ENDPOINT?: string
   CLIENT_ID?: string
   CLIENT_SECRET?: string
   REDIRECT_URI?: string
   OAUTH_SCOPE?: string
+  OAUTH_PKCE?: string
+  OAUTH_RESPONSE_MODE?: string
   TOKEN_ENDPOINT_AUTH_METHOD?: string
+  INTROSPECTION_ENDPOINT_AUTH_METHOD?: string
+  REVOCATION_ENDPOINT_AUTH_METHOD?: string
   COOKIE_SECRET?: string
   OAUTH_TIMEOUT_MS?: string
   SESSION_MAX_AGE_SECONDS?: string
@@ -31,13 +51,23 @@ export interface Env {
 export interface Config {
   originUrl: URL
   protocol: OAuthProtocol
-  issuer: URL
+  /** Where endpoints come from: explicit ones, then Authing's layout, then discovery. */
+  provider: {
+    issuer: URL | undefined
+    appHost: URL | undefined
+    endpoints: Readonly<Partial<Record<EndpointName, URL>>>
+  }
   clientId: string
-  /** Absent only when `tokenEndpointAuthMethod` is `none`. */
+  /** Absent only when every endpoint's auth method is `none`. */
   clientSecret: string | undefined
   redirectUri: URL
   scope: string
+  /** Send PKCE (RFC 7636) with S256. */
+  pkce: boolean
+  responseMode: ResponseMode
   tokenEndpointAuthMethod: ClientAuthMethod
+  introspectionEndpointAuthMethod: ClientAuthMethod
+  revocationEndpointAuthMethod: ClientAuthMethod
   cookieSecret: string
   /** Timeout for each call to the provider, in milliseconds. */
   oauthTimeoutMs: number
@@ -61,6 +91,14 @@ const AUTH_METHODS: readonly ClientAuthMethod[] = [
   'client_secret_basic',
   'none',
 ]
+const ENDPOINT_SETTINGS: Record<EndpointName, keyof Env> = {
+  authorization: 'OAUTH_AUTHORIZATION_ENDPOINT',
+  token: 'OAUTH_TOKEN_ENDPOINT',
+  userinfo: 'OAUTH_USERINFO_ENDPOINT',
+  introspection: 'OAUTH_INTROSPECTION_ENDPOINT',
+  revocation: 'OAUTH_REVOCATION_ENDPOINT',
+  end_session: 'OAUTH_END_SESSION_ENDPOINT',
+}
 /** HMAC keys shorter than this are guessable offline; 32 characters of a random string is 192+ bits. */
 const MIN_COOKIE_SECRET_LENGTH = 32
 const DEFAULT_TIMEOUT_MS = 5000
@@ -68,17 +106,7 @@ const DEFAULT_SESSION_MAX_AGE_SECONDS = 43200
 /** KV refuses an `expirationTtl` below 60 seconds. */
 const KV_MIN_TTL_SECONDS = 60
 
-/**
- * True for hosts that only this machine can reach: `localhost`, `127.0.0.0/8` and `[::1]`.
- * Plain `http` is accepted for these alone, so local runs work without certificates.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  )
-}
+export { isLoopbackHost }
 
 /**
  * Parses and checks `env`.
@@ -87,98 +115,88 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function parseConfig(env: Env): Config {
   const problems: string[] = []
-  const text = (name: keyof Env): string | undefined => {
-    const value = env[name]
-    if (value === undefined || value === null) return undefined
-    if (typeof value !== 'string') {
-      problems.push(`${name} must be a string`)
-      return undefined
-    }
-    const trimmed = value.trim()
-    return trimmed === '' ? undefined : trimmed
-  }
-  const required = (name: keyof Env): string | undefined => {
-    const value = text(name)
-    if (value === undefined && !problems.some((p) => p.startsWith(`${name} `))) {
-      problems.push(`${name} is required`)
-    }
-    return value
-  }
-  const url = (name: keyof Env, { idp }: { idp: boolean }): URL | undefined => {
-    const value = required(name)
-    if (value === undefined) return undefined
-    let parsed: URL
-    try {
-      parsed = new URL(value)
-    } catch {
-      problems.push(`${name} must be an absolute URL`)
-      return undefined
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      problems.push(`${name} must be an http(s) URL`)
-      return undefined
-    }
-    if (idp && parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
-      problems.push(`${name} must use https (plain http is allowed for loopback hosts only)`)
-      return undefined
-    }
-    if (parsed.username || parsed.password) {
-      problems.push(`${name} must not contain credentials`)
-      return undefined
-    }
-    return parsed
-  }
-  const integer = (name: keyof Env, fallback: number, min: number): number => {
-    const value = text(name)
-    if (value === undefined) return fallback
-    if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
-      problems.push(`${name} must be a whole number >= ${min}`)
-      return fallback
-    }
-    return Number(value)
-  }
+  const read = settingReaders(env as unknown as Record<string, unknown>, problems)
 
-  const originUrl = url('ORIGIN_URL', { idp: false })
+  const originUrl = read.url('ORIGIN_URL', { idp: false })
   if (originUrl && (originUrl.search || originUrl.hash)) {
     problems.push('ORIGIN_URL must not have a query or fragment')
   }
 
-  const protocolText = text('OAUTH_PROTOCOL') ?? 'oidc'
-  if (protocolText !== 'oidc' && protocolText !== 'oauth') {
-    problems.push('OAUTH_PROTOCOL must be "oidc" or "oauth"')
+  const protocol = read.oneOf<OAuthProtocol>('OAUTH_PROTOCOL', ['oidc', 'oauth'], 'oidc')
+
+  const issuer = read.url('OAUTH_ISSUER', { idp: true, optional: true })
+  const appHost = read.url('AUTHING_APP_HOST', { idp: true, optional: true })
+  if (appHost && (appHost.search || appHost.hash || appHost.pathname !== '/')) {
+    problems.push(
+      'AUTHING_APP_HOST must be the app address alone, like https://your-app.authing.cn'
+    )
   }
-  const protocol: OAuthProtocol = protocolText === 'oauth' ? 'oauth' : 'oidc'
-
-  const issuer = url('OAUTH_ISSUER', { idp: true })
-  const clientId = required('CLIENT_ID')
-
-  const methodText = text('TOKEN_ENDPOINT_AUTH_METHOD') ?? 'client_secret_post'
-  if (!AUTH_METHODS.includes(methodText as ClientAuthMethod)) {
-    problems.push(`TOKEN_ENDPOINT_AUTH_METHOD must be one of ${AUTH_METHODS.join(', ')}`)
+  const endpoints: Partial<Record<EndpointName, URL>> = {}
+  for (const [name, setting] of Object.entries(ENDPOINT_SETTINGS) as [EndpointName, keyof Env][]) {
+    const endpoint = read.url(setting, { idp: true, optional: true })
+    if (endpoint) endpoints[name] = endpoint
   }
-  const tokenEndpointAuthMethod = methodText as ClientAuthMethod
-  const clientSecret =
-    tokenEndpointAuthMethod === 'none' ? text('CLIENT_SECRET') : required('CLIENT_SECRET')
+  const explicitOnly = endpoints.authorization && endpoints.token
+  const locatorProblem = problems.some((p) => /^(OAUTH_ISSUER|AUTHING_APP_HOST) /.test(p))
+  if (!issuer && !appHost && !(protocol === 'oauth' && explicitOnly) && !locatorProblem) {
+    problems.push(
+      protocol === 'oidc'
+        ? 'OAUTH_ISSUER or AUTHING_APP_HOST is required'
+        : 'OAUTH_ISSUER, AUTHING_APP_HOST, or both OAUTH_AUTHORIZATION_ENDPOINT and OAUTH_TOKEN_ENDPOINT are required'
+    )
+  }
 
-  const redirectUri = url('REDIRECT_URI', { idp: true })
+  const clientId = read.required('CLIENT_ID')
+  const tokenEndpointAuthMethod = read.oneOf(
+    'TOKEN_ENDPOINT_AUTH_METHOD',
+    AUTH_METHODS,
+    'client_secret_post'
+  )
+  // A proxy's client is one registration: the other endpoints default to the token endpoint's method.
+  const introspectionEndpointAuthMethod = read.oneOf(
+    'INTROSPECTION_ENDPOINT_AUTH_METHOD',
+    AUTH_METHODS,
+    tokenEndpointAuthMethod
+  )
+  const revocationEndpointAuthMethod = read.oneOf(
+    'REVOCATION_ENDPOINT_AUTH_METHOD',
+    AUTH_METHODS,
+    tokenEndpointAuthMethod
+  )
+  const needsSecret = [
+    tokenEndpointAuthMethod,
+    introspectionEndpointAuthMethod,
+    revocationEndpointAuthMethod,
+  ].some((method) => method !== 'none')
+  const clientSecret = needsSecret ? read.required('CLIENT_SECRET') : read.text('CLIENT_SECRET')
+
+  const redirectUri = read.url('REDIRECT_URI', { idp: true })
   if (redirectUri && redirectUri.pathname !== '/_auth/callback') {
     problems.push('REDIRECT_URI must have the path /_auth/callback')
   }
 
-  const scope = (text('OAUTH_SCOPE') ?? (protocol === 'oidc' ? 'openid profile email' : 'user'))
+  const scope = (
+    read.text('OAUTH_SCOPE') ?? (protocol === 'oidc' ? 'openid profile email' : 'user')
+  )
     .split(/\s+/)
     .join(' ')
   if (protocol === 'oidc' && !scope.split(' ').includes('openid')) {
     problems.push('OAUTH_SCOPE must include "openid" when OAUTH_PROTOCOL is "oidc"')
   }
+  const pkce = read.boolean('OAUTH_PKCE', true)
+  const responseMode = read.oneOf<ResponseMode>(
+    'OAUTH_RESPONSE_MODE',
+    ['query', 'form_post'],
+    'query'
+  )
 
-  const cookieSecret = required('COOKIE_SECRET')
+  const cookieSecret = read.required('COOKIE_SECRET')
   if (cookieSecret !== undefined && cookieSecret.length < MIN_COOKIE_SECRET_LENGTH) {
     problems.push(`COOKIE_SECRET must be at least ${MIN_COOKIE_SECRET_LENGTH} characters`)
   }
 
-  const oauthTimeoutMs = integer('OAUTH_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1)
-  const sessionMaxAgeSeconds = integer(
+  const oauthTimeoutMs = read.integer('OAUTH_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1)
+  const sessionMaxAgeSeconds = read.integer(
     'SESSION_MAX_AGE_SECONDS',
     DEFAULT_SESSION_MAX_AGE_SECONDS,
     KV_MIN_TTL_SECONDS
@@ -193,12 +211,16 @@ export function parseConfig(env: Env): Config {
   return Object.freeze({
     originUrl: originUrl!,
     protocol,
-    issuer: issuer!,
+    provider: Object.freeze({ issuer, appHost, endpoints: Object.freeze(endpoints) }),
     clientId: clientId!,
     clientSecret,
     redirectUri: redirectUri!,
     scope,
+    pkce,
+    responseMode,
     tokenEndpointAuthMethod,
+    introspectionEndpointAuthMethod,
+    revocationEndpointAuthMethod,
     cookieSecret: cookieSecret!,
     oauthTimeoutMs,
     sessionMaxAgeSeconds,

@@ -18,12 +18,16 @@ function oauthClientFor(config: Config, fetchImpl?: typeof fetch): OAuthClient {
   if (!client) {
     client = createOAuthClient({
       protocol: config.protocol,
-      issuer: config.issuer,
+      issuer: config.provider.issuer,
+      appHost: config.provider.appHost,
+      endpoints: config.provider.endpoints,
       clientId: config.clientId,
       clientSecret: config.clientSecret,
       redirectUri: config.redirectUri.href,
       scope: config.scope,
       tokenEndpointAuthMethod: config.tokenEndpointAuthMethod,
+      introspectionEndpointAuthMethod: config.introspectionEndpointAuthMethod,
+      revocationEndpointAuthMethod: config.revocationEndpointAuthMethod,
       timeoutMs: config.oauthTimeoutMs,
       ...(fetchImpl && { fetch: fetchImpl }),
     })

@@ -1,48 +1,57 @@
 /**
  * @module
- * The authorization request URL (seed: `build_authorize_url`; RFC 6749 4.1.1, RFC 7636 4.3,
- * OpenID Connect Core 3.1.2.1). Values are URL-encoded by `URLSearchParams`.
+ * The authorization request URL (seed: `build_authorize_url`; RFC 6749 4.1.1 and 4.2.1, RFC 7636
+ * 4.3, OpenID Connect Core 3.1.2.1, OAuth 2.0 Form Post Response Mode). Every value is
+ * URL-encoded by `URLSearchParams`.
  */
-import type * as oauth from 'oauth4webapi'
-import { OAuthClientError } from './errors'
-import type { OAuthClientOptions } from './options'
+import * as oauth from 'oauth4webapi'
+import { endpointUrl } from './endpoints'
+import { defaultScope, type OAuthClientOptions } from './options'
 
-/** Parameters of one authorization request. */
+/** Parameters of one authorization request, all optional (seed `build_authorize_url`). */
 export interface AuthorizeParams {
-  state: string
-  /** OpenID Connect `nonce`; omitted in `oauth` mode. */
+  /** Defaults to a fresh 256-bit random value (the seed's SDK uses `Math.random`; we do not). */
+  state?: string
+  /** OpenID Connect `nonce`; in oidc mode a fresh one is made when absent. Never sent in oauth mode. */
   nonce?: string
-  /** PKCE S256 challenge of the transaction's `code_verifier` (RFC 7636 4.2). */
-  codeChallenge: string
   /** Defaults to the client's `redirectUri`. */
   redirectUri?: string
-  /** Defaults to the client's `scope`. */
+  /** Defaults to the client's scope (`openid profile email`, or `user` in oauth mode). */
   scope?: string
+  /** `code` (default) or `token` (implicit, RFC 6749 4.2; not used by the proxy). */
+  responseType?: 'code' | 'token'
+  /** `query` (default, not sent) or `form_post`. */
+  responseMode?: 'query' | 'form_post'
+  /** PKCE challenge (RFC 7636 4.2); sent with `codeChallengeMethod` (default `S256`). */
+  codeChallenge?: string
+  codeChallengeMethod?: 'S256'
 }
 
 /**
- * Builds the URL to send the browser to: `response_type=code`, `client_id`, `redirect_uri`,
- * `scope`, `state`, `nonce`, `code_challenge`, `code_challenge_method=S256`.
- * @throws {OAuthClientError} when the provider has no `authorization_endpoint`.
+ * Builds the URL to send the browser to.
+ * @returns the authorization endpoint with `response_type`, `client_id`, `redirect_uri`, `scope`,
+ * `state`, and `nonce`, `response_mode`, `code_challenge`, `code_challenge_method` when they apply.
+ * @throws {OAuthClientError} when the provider has no authorization endpoint.
  */
 export function buildAuthorizeUrl(
   as: oauth.AuthorizationServer,
   options: OAuthClientOptions,
-  params: AuthorizeParams
+  params: AuthorizeParams = {}
 ): URL {
-  if (!as.authorization_endpoint) {
-    throw new OAuthClientError('authorization', 'invalid_response', {
-      errorDescription: 'the provider metadata has no authorization_endpoint',
-    })
+  const url = endpointUrl(as, 'authorization')
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined) url.searchParams.set(name, value)
   }
-  const url = new URL(as.authorization_endpoint)
-  url.searchParams.set('response_type', 'code')
-  url.searchParams.set('client_id', options.clientId)
-  url.searchParams.set('redirect_uri', params.redirectUri ?? options.redirectUri)
-  url.searchParams.set('scope', params.scope ?? options.scope)
-  url.searchParams.set('state', params.state)
-  if (params.nonce !== undefined) url.searchParams.set('nonce', params.nonce)
-  url.searchParams.set('code_challenge', params.codeChallenge)
-  url.searchParams.set('code_challenge_method', 'S256')
+  set('response_type', params.responseType ?? 'code')
+  set('client_id', options.clientId)
+  set('redirect_uri', params.redirectUri ?? options.redirectUri)
+  set('scope', params.scope ?? defaultScope(options))
+  set('state', params.state ?? oauth.generateRandomState())
+  if (options.protocol === 'oidc') set('nonce', params.nonce ?? oauth.generateRandomNonce())
+  if (params.responseMode === 'form_post') set('response_mode', 'form_post')
+  if (params.codeChallenge !== undefined) {
+    set('code_challenge', params.codeChallenge)
+    set('code_challenge_method', params.codeChallengeMethod ?? 'S256')
+  }
   return url
 }

@@ -1,42 +1,74 @@
 /**
  * @module
- * The OAuth client: the seed's `AuthenticationClient` operations on one object, with discovery
- * done once per isolate. Each operation lives in its own file; this wires them to the options.
+ * The OAuth client: every operation of the seed's `AuthenticationClient` (Authing's OAuth 2.0 SDK
+ * page) on one object, for both protocols. Endpoints are resolved once per isolate. Each
+ * operation lives in its own file; this wires them to the options.
+ *
+ * | seed                                    | here                                |
+ * |-----------------------------------------|-------------------------------------|
+ * | `build_authorize_url`                   | {@link OAuthClient.buildAuthorizeUrl} |
+ * | `get_access_token_by_code`              | {@link OAuthClient.getAccessTokenByCode} |
+ * | `get_user_info_by_access_token`         | {@link OAuthClient.getUserInfoByAccessToken} |
+ * | `get_new_access_token_by_refresh_token` | {@link OAuthClient.getNewAccessTokenByRefreshToken} |
+ * | `introspect_token`                      | {@link OAuthClient.introspectToken} |
+ * | `revoke_token`                          | {@link OAuthClient.revokeToken}     |
+ * | `build_logout_url`                      | {@link OAuthClient.buildLogoutUrl}  |
  */
 import * as oauth from 'oauth4webapi'
 import { buildAuthorizeUrl, type AuthorizeParams } from './authorize-url'
-import { getAccessTokenByCode, validateCallback, type TokenSet } from './code-grant'
-import { discoverProvider } from './discovery'
+import { getAccessTokenByCode, validateCallback, type CodeExchangeOptions } from './code-grant'
+import { resolveProvider } from './endpoints'
+import { introspectToken, type IntrospectionResult } from './introspection'
+import { buildLogoutUrl, type LogoutParams } from './logout-url'
 import type { OAuthClientOptions } from './options'
+import { getNewAccessTokenByRefreshToken } from './refresh'
+import { revokeToken } from './revocation'
+import type { TokenSet } from './token-set'
 import { getUserInfoByAccessToken, type UserInfo } from './userinfo'
 
-/** The operations the proxy uses; each throws {@link OAuthClientError} on failure. */
+type TokenTypeHint = 'access_token' | 'refresh_token'
+
+/** The seed's operations. Every one throws {@link OAuthClientError} on failure. */
 export interface OAuthClient {
   readonly options: OAuthClientOptions
-  /** Seed `build_authorize_url`. */
-  buildAuthorizeUrl(params: AuthorizeParams): Promise<URL>
-  /** Checks the authorization response at the callback (state, iss, error). */
-  validateCallback(callbackUrl: URL, expectedState: string): Promise<URLSearchParams>
+  /** Seed `build_authorize_url`: the URL to send the browser to. */
+  buildAuthorizeUrl(params?: AuthorizeParams): Promise<URL>
+  /** Checks the authorization response at the callback (`state`, RFC 9207 `iss`, `error=`). */
+  validateCallback(response: URL | URLSearchParams, expectedState: string): Promise<URLSearchParams>
   /** Seed `get_access_token_by_code`. */
   getAccessTokenByCode(
-    callbackParams: URLSearchParams,
-    pkce: { codeVerifier: string; nonce?: string }
+    code: string | URLSearchParams,
+    pkce?: CodeExchangeOptions
   ): Promise<TokenSet>
-  /** Seed `get_user_info_by_access_token`. */
+  /** Seed `get_user_info_by_access_token`; `expectedSubject` is the ID token's `sub` (oidc). */
   getUserInfoByAccessToken(accessToken: string, expectedSubject?: string): Promise<UserInfo>
+  /** Seed `get_new_access_token_by_refresh_token`. */
+  getNewAccessTokenByRefreshToken(refreshToken: string): Promise<TokenSet>
+  /** Seed `introspect_token` (RFC 7662). */
+  introspectToken(token: string, tokenTypeHint?: TokenTypeHint): Promise<IntrospectionResult>
+  /** Seed `revoke_token` (RFC 7009): true on success. */
+  revokeToken(token: string, tokenTypeHint?: TokenTypeHint): Promise<true>
+  /** Seed `build_logout_url`. */
+  buildLogoutUrl(params?: LogoutParams): Promise<URL>
 }
 
 /** Creates an {@link OAuthClient} for `options`. No I/O until the first operation. */
 export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
-  const metadata = () => discoverProvider(options)
+  const provider = () => resolveProvider(options)
   return {
     options,
-    buildAuthorizeUrl: async (params) => buildAuthorizeUrl(await metadata(), options, params),
-    validateCallback: async (url, state) => validateCallback(await metadata(), options, url, state),
-    getAccessTokenByCode: async (params, pkce) =>
-      getAccessTokenByCode(await metadata(), options, params, pkce),
+    buildAuthorizeUrl: async (params) => buildAuthorizeUrl(await provider(), options, params),
+    validateCallback: async (response, state) =>
+      validateCallback(await provider(), options, response, state),
+    getAccessTokenByCode: async (code, pkce) =>
+      getAccessTokenByCode(await provider(), options, code, pkce),
     getUserInfoByAccessToken: async (token, sub) =>
-      getUserInfoByAccessToken(await metadata(), options, token, sub),
+      getUserInfoByAccessToken(await provider(), options, token, sub),
+    getNewAccessTokenByRefreshToken: async (token) =>
+      getNewAccessTokenByRefreshToken(await provider(), options, token),
+    introspectToken: async (token, hint) => introspectToken(await provider(), options, token, hint),
+    revokeToken: async (token, hint) => revokeToken(await provider(), options, token, hint),
+    buildLogoutUrl: async (params) => buildLogoutUrl(await provider(), options, params),
   }
 }
 
@@ -57,5 +89,9 @@ export async function newLoginSecrets(): Promise<{
 }
 
 export { OAuthClientError } from './errors'
-export type { TokenSet } from './code-grant'
+export type { AuthorizeParams } from './authorize-url'
+export type { IntrospectionResult } from './introspection'
+export type { LogoutParams } from './logout-url'
+export type { OAuthClientOptions } from './options'
+export type { TokenSet } from './token-set'
 export type { UserInfo } from './userinfo'

@@ -8,7 +8,13 @@ import * as oauth from 'oauth4webapi'
 
 /** The provider endpoint a call went to. */
 export type OAuthEndpoint =
-  'discovery' | 'authorization' | 'token' | 'userinfo' | 'introspection' | 'revocation'
+  | 'discovery'
+  | 'authorization'
+  | 'token'
+  | 'userinfo'
+  | 'introspection'
+  | 'revocation'
+  | 'end_session'
 
 /**
  * - `unavailable`: network error, timeout, or a 5xx: try again later, keep sessions.

@@ -1,27 +1,48 @@
 /**
  * @module
- * What every OAuth step needs, passed explicitly: the client's settings, the client
- * authentication (RFC 6749 2.3.1), and the options for each HTTP call (timeout, `fetch`, and plain
- * http for loopback hosts only).
+ * What every OAuth step needs, passed explicitly: the client's settings (the seed's
+ * `AuthenticationClient` options, in our names), the client authentication for each endpoint
+ * (RFC 6749 2.3.1), and the options for each HTTP call (timeout, `fetch`, plain http for loopback
+ * hosts only).
  */
 import * as oauth from 'oauth4webapi'
-import { isLoopbackHost, type ClientAuthMethod, type OAuthProtocol } from '../config'
+import type { ClientAuthMethod, EndpointName, OAuthProtocol } from '../config'
+import { isLoopbackHost } from '../config-readers'
 import { ProviderUnreachableError } from './errors'
 
-/** The client as the seed's `AuthenticationClient` options describe it (our names). */
+/** The client's options. Seed names: `app_id`, `secret`, `app_host`, `redirect_uri`, `protocol`, `*_endpoint_auth_method`. */
 export interface OAuthClientOptions {
+  /** `oidc` (ID token, nonce) or `oauth` (Authing's OAuth mode: opaque tokens, userinfo only). */
   protocol: OAuthProtocol
-  /** Issuer for discovery (OpenID Connect Discovery 1.0, then RFC 8414). */
-  issuer: URL
+  /** Seed `app_id`. */
   clientId: string
+  /** Seed `secret`; not needed when every auth method is `none`. */
   clientSecret?: string | undefined
+  /** Seed `app_host`: Authing's app address; endpoints follow Authing's layout for `protocol`. */
+  appHost?: URL | undefined
+  /** Issuer for discovery (OpenID Connect Discovery 1.0, falling back to RFC 8414). */
+  issuer?: URL | undefined
+  /** Explicit endpoints; each wins over `appHost` and discovery. */
+  endpoints?: Readonly<Partial<Record<EndpointName, URL>>>
+  /** Seed `redirect_uri`. */
   redirectUri: string
-  scope: string
-  tokenEndpointAuthMethod: ClientAuthMethod
-  /** Per-call timeout in milliseconds. */
-  timeoutMs: number
+  /** Default `scope`: `openid profile email` in oidc mode, `user` in oauth mode. */
+  scope?: string
+  /** Seed `token_endpoint_auth_method`; default `client_secret_post`. */
+  tokenEndpointAuthMethod?: ClientAuthMethod
+  /** Seed `introspection_endpoint_auth_method`; default `client_secret_post`. */
+  introspectionEndpointAuthMethod?: ClientAuthMethod
+  /** Seed `revocation_endpoint_auth_method`; default `client_secret_post`. */
+  revocationEndpointAuthMethod?: ClientAuthMethod
+  /** Per-call timeout in milliseconds; default 5000. */
+  timeoutMs?: number
   /** Injected `fetch` (tests); defaults to the global one. */
   fetch?: typeof fetch
+}
+
+/** The default scope for a protocol (seed: `user` for OAuth 2.0). */
+export function defaultScope(options: OAuthClientOptions): string {
+  return options.scope ?? (options.protocol === 'oidc' ? 'openid profile email' : 'user')
 }
 
 /** oauth4webapi's client metadata for these options. */
@@ -30,7 +51,10 @@ export function clientMetadata(options: OAuthClientOptions): oauth.Client {
 }
 
 /** oauth4webapi's client authentication for `method` (RFC 6749 2.3.1; OIDC Core 9). */
-export function clientAuth(method: ClientAuthMethod, secret: string | undefined): oauth.ClientAuth {
+export function clientAuth(
+  method: ClientAuthMethod | undefined,
+  secret: string | undefined
+): oauth.ClientAuth {
   switch (method) {
     case 'client_secret_basic':
       return oauth.ClientSecretBasic(secret ?? '')
@@ -55,6 +79,8 @@ function reachingFetch(inner: typeof fetch = fetch): typeof fetch {
   }
 }
 
+const DEFAULT_TIMEOUT_MS = 5000
+
 /**
  * Options for one HTTP call to `url`: an `AbortSignal` that fires after `timeoutMs`, the injected
  * `fetch` (wrapped by `reachingFetch`), and `allowInsecureRequests` only when `url` is http on a
@@ -65,7 +91,7 @@ export function httpOptions(options: OAuthClientOptions, url: URL | string | und
   const insecureLoopback =
     target !== undefined && target.protocol === 'http:' && isLoopbackHost(target.hostname)
   return {
-    signal: AbortSignal.timeout(options.timeoutMs),
+    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     ...(insecureLoopback ? { [oauth.allowInsecureRequests]: true } : {}),
     [oauth.customFetch]: reachingFetch(options.fetch),
   }

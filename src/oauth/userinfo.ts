@@ -1,8 +1,10 @@
 /**
  * @module
- * Token for user info (seed: `get_user_info_by_access_token`; OpenID Connect Core 5.3).
+ * Token for user info (seed: `get_user_info_by_access_token`; OpenID Connect Core 5.3). Authing's
+ * OAuth mode answers at `/oauth/me` with the same claims.
  */
 import * as oauth from 'oauth4webapi'
+import { endpointUrl } from './endpoints'
 import { callEndpoint } from './errors'
 import { clientMetadata, httpOptions, type OAuthClientOptions } from './options'
 
@@ -27,7 +29,7 @@ export function getUserInfoByAccessToken(
       as,
       client,
       accessToken,
-      httpOptions(options, as.userinfo_endpoint)
+      httpOptions(options, endpointUrl(as, 'userinfo'))
     )
     return oauth.processUserInfoResponse(
       as,

@@ -66,13 +66,31 @@ function sessionTokens(tokens: TokenSet, nowSeconds: number): SessionRecord['tok
   }
 }
 
-/** `GET /_auth/callback` handler. @throws {ProxyError} (rendered by the app's `onError`). */
+/**
+ * The authorization response's parameters: the query (response_mode=query), or the POSTed form
+ * (response_mode=form_post).
+ * @throws {ProxyError} `invalid_request` for a POST body that is not a form.
+ */
+async function responseParams(c: Context<AppEnv>, url: URL): Promise<URLSearchParams> {
+  if (c.req.method !== 'POST') return url.searchParams
+  const type = c.req.header('content-type') ?? ''
+  if (!type.startsWith('application/x-www-form-urlencoded')) {
+    throw new ProxyError('invalid_request', { description: 'The callback expects a form.' })
+  }
+  return new URLSearchParams(await c.req.text())
+}
+
+/**
+ * `GET /_auth/callback` (and `POST` for form_post) handler.
+ * @throws {ProxyError} (rendered by the app's `onError`).
+ */
 export async function callback(c: Context<AppEnv>): Promise<Response> {
   const { config, oauth } = c.var
   const url = new URL(c.req.url)
+  const params = await responseParams(c, url)
 
   // Only the browser that started this sign-in may finish it (checked before any KV read).
-  const state = url.searchParams.get('state')
+  const state = params.get('state')
   const cookieHeader = c.req.header('cookie') ?? null
   if (!state || !(await hasLoginCookie(state, url, config.cookieSecret, cookieHeader))) {
     throw new ProxyError('login_state_invalid', { signIn: true })
@@ -90,9 +108,9 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
   let claims: SessionClaims
   let tokens: TokenSet
   try {
-    const params = await oauth.validateCallback(url, tx.state)
-    tokens = await oauth.getAccessTokenByCode(params, {
-      codeVerifier: tx.codeVerifier,
+    const validated = await oauth.validateCallback(params, tx.state)
+    tokens = await oauth.getAccessTokenByCode(validated, {
+      ...(config.pkce && { codeVerifier: tx.codeVerifier }),
       nonce: tx.nonce,
     })
     const idTokenClaims = tokens.idTokenClaims as Record<string, unknown> | undefined

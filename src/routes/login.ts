@@ -29,8 +29,9 @@ export async function startLogin(c: Context<AppEnv>, returnTo: string): Promise<
   try {
     authorizeUrl = await oauth.buildAuthorizeUrl({
       state: secrets.state,
-      codeChallenge: secrets.codeChallenge,
-      ...(config.protocol === 'oidc' && { nonce: secrets.nonce }),
+      nonce: secrets.nonce,
+      responseMode: config.responseMode,
+      ...(config.pkce && { codeChallenge: secrets.codeChallenge }),
     })
   } catch (err) {
     if (err instanceof OAuthClientError) throw proxyErrorFromOAuth(err, returnTo)

@@ -25,10 +25,15 @@ function loginCookieName(siteUrl: URL, state: string): string {
   return `${cookiePrefix(siteUrl)}${LOGIN_COOKIE}${state.slice(0, TAG_LENGTH)}`
 }
 
-function attributes(siteUrl: URL, maxAgeSeconds: number) {
+/**
+ * Cookie attributes. With `formPost` the provider returns the browser by a cross-site POST, which
+ * carries only `SameSite=None` cookies (allowed over https alone).
+ */
+function attributes(siteUrl: URL, maxAgeSeconds: number, formPost = false) {
+  const https = siteUrl.protocol === 'https:'
   return {
     httpOnly: true,
-    sameSite: 'Lax' as const,
+    sameSite: formPost && https ? ('None' as const) : ('Lax' as const),
     path: '/',
     maxAge: maxAgeSeconds,
     secure: siteUrl.protocol === 'https:',
@@ -47,12 +52,14 @@ function pendingLoginCookies(cookieHeader: string | null, siteUrl: URL): string[
 /**
  * `Set-Cookie` values for a new sign-in: the binding cookie for `state` (10 minutes), preceded by
  * expiring cookies for older pending sign-ins when there are already {@link MAX_PENDING_LOGINS}.
+ * @param formPost the provider will answer with response_mode=form_post.
  */
 export async function loginCookies(
   state: string,
   siteUrl: URL,
   secret: string,
-  cookieHeader: string | null
+  cookieHeader: string | null,
+  formPost = false
 ): Promise<string[]> {
   const pending = pendingLoginCookies(cookieHeader, siteUrl)
   const expired =
@@ -65,7 +72,7 @@ export async function loginCookies(
     serialize(
       loginCookieName(siteUrl, state),
       value,
-      attributes(siteUrl, LOGIN_TRANSACTION_TTL_SECONDS)
+      attributes(siteUrl, LOGIN_TRANSACTION_TTL_SECONDS, formPost)
     ),
   ]
 }

@@ -47,7 +47,7 @@ describe('parseConfig', () => {
     })
     expect(found).toEqual([
       'ORIGIN_URL is required',
-      'OAUTH_ISSUER is required',
+      'OAUTH_ISSUER or AUTHING_APP_HOST is required',
       'CLIENT_ID is required',
       'CLIENT_SECRET is required',
       'REDIRECT_URI is required',
@@ -60,7 +60,25 @@ describe('parseConfig', () => {
     [{ ORIGIN_URL: 'ftp://origin.example.com' }, 'ORIGIN_URL must be an http(s) URL'],
     [{ ORIGIN_URL: 'https://o.example.com/?a=1' }, 'ORIGIN_URL must not have a query or fragment'],
     [{ ORIGIN_URL: 'https://u:p@o.example.com' }, 'ORIGIN_URL must not contain credentials'],
-    [{ OAUTH_PROTOCOL: 'saml' }, 'OAUTH_PROTOCOL must be "oidc" or "oauth"'],
+    [{ OAUTH_PROTOCOL: 'saml' }, 'OAUTH_PROTOCOL must be one of oidc, oauth'],
+    [
+      { OAUTH_PROTOCOL: 'oauth', OAUTH_ISSUER: undefined },
+      'OAUTH_ISSUER, AUTHING_APP_HOST, or both OAUTH_AUTHORIZATION_ENDPOINT and OAUTH_TOKEN_ENDPOINT are required',
+    ],
+    [
+      { AUTHING_APP_HOST: 'https://app.authing.cn/oidc' },
+      'AUTHING_APP_HOST must be the app address alone, like https://your-app.authing.cn',
+    ],
+    [
+      { OAUTH_TOKEN_ENDPOINT: 'http://idp.example.com/token' },
+      'OAUTH_TOKEN_ENDPOINT must use https (plain http is allowed for loopback hosts only)',
+    ],
+    [{ OAUTH_PKCE: 'yes' }, 'OAUTH_PKCE must be true or false'],
+    [{ OAUTH_RESPONSE_MODE: 'fragment' }, 'OAUTH_RESPONSE_MODE must be one of query, form_post'],
+    [
+      { REVOCATION_ENDPOINT_AUTH_METHOD: 'tls_client_auth' },
+      'REVOCATION_ENDPOINT_AUTH_METHOD must be one of client_secret_post, client_secret_basic, none',
+    ],
     [
       { OAUTH_ISSUER: 'http://idp.example.com' },
       'OAUTH_ISSUER must use https (plain http is allowed for loopback hosts only)',
@@ -116,11 +134,45 @@ describe('parseConfig', () => {
       })
     )
     expect(config.clientSecret).toBeUndefined()
-    expect(config.issuer.href).toBe('http://127.0.0.1:8790/')
+    expect(config.provider.issuer?.href).toBe('http://127.0.0.1:8790/')
   })
 
   it('defaults the scope to "user" in oauth mode', () => {
     expect(parseConfig(valid({ OAUTH_PROTOCOL: 'oauth' })).scope).toBe('user')
+  })
+
+  it('accepts Authing by app host, or explicit endpoints alone in oauth mode', () => {
+    const authing = parseConfig(
+      valid({ OAUTH_ISSUER: undefined, AUTHING_APP_HOST: 'https://my-app.authing.cn' })
+    )
+    expect(authing.provider.appHost?.href).toBe('https://my-app.authing.cn/')
+    const explicit = parseConfig(
+      valid({
+        OAUTH_PROTOCOL: 'oauth',
+        OAUTH_ISSUER: undefined,
+        OAUTH_AUTHORIZATION_ENDPOINT: 'https://idp.example.com/authorize',
+        OAUTH_TOKEN_ENDPOINT: 'https://idp.example.com/token',
+      })
+    )
+    expect(explicit.provider.endpoints.token?.href).toBe('https://idp.example.com/token')
+  })
+
+  it('defaults the introspection and revocation auth methods to the token endpoint one', () => {
+    const config = parseConfig(valid({ TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_basic' }))
+    expect(config.introspectionEndpointAuthMethod).toBe('client_secret_basic')
+    expect(config.revocationEndpointAuthMethod).toBe('client_secret_basic')
+    expect(config.pkce).toBe(true)
+    expect(config.responseMode).toBe('query')
+  })
+
+  it('needs CLIENT_SECRET when any endpoint authenticates with it', () => {
+    expect(
+      problems({
+        CLIENT_SECRET: undefined,
+        TOKEN_ENDPOINT_AUTH_METHOD: 'none',
+        REVOCATION_ENDPOINT_AUTH_METHOD: 'client_secret_post',
+      })
+    ).toEqual(['CLIENT_SECRET is required'])
   })
 
   it('parses once per env object', () => {

@@ -1,0 +1,33 @@
+/**
+ * @module
+ * The refresh token grant (seed: `get_new_access_token_by_refresh_token`; RFC 6749 6).
+ */
+import * as oauth from 'oauth4webapi'
+import { callEndpoint } from './errors'
+import { clientAuth, clientMetadata, httpOptions, type OAuthClientOptions } from './options'
+import { toTokenSet, type TokenSet } from './token-set'
+
+/**
+ * Gets a new access token with a refresh token. A provider that rotates refresh tokens returns a
+ * new `refresh_token`, which replaces the old one.
+ * @returns the token response (an ID token, when present, is validated).
+ * @throws {OAuthClientError} endpoint `token`: `rejected` with `invalid_grant` when the refresh
+ * token is no longer valid; `unavailable` on timeout, network error or 5xx.
+ */
+export function getNewAccessTokenByRefreshToken(
+  as: oauth.AuthorizationServer,
+  options: OAuthClientOptions,
+  refreshToken: string
+): Promise<TokenSet> {
+  return callEndpoint('token', async () => {
+    const client = clientMetadata(options)
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      clientAuth(options.tokenEndpointAuthMethod, options.clientSecret),
+      refreshToken,
+      httpOptions(options, as.token_endpoint)
+    )
+    return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response))
+  })
+}

@@ -1,0 +1,32 @@
+/**
+ * @module
+ * The token response (RFC 6749 5.1), as the seed's examples show it, for the code and refresh
+ * grants alike.
+ */
+import * as oauth from 'oauth4webapi'
+
+/** The token response. `expires_in` is in seconds; `id_token` only in oidc mode. */
+export interface TokenSet {
+  access_token: string
+  token_type: string
+  expires_in?: number
+  refresh_token?: string
+  scope?: string
+  id_token?: string
+  /** The validated ID token claims (oidc mode, when an ID token came back). */
+  idTokenClaims?: oauth.IDToken
+}
+
+/** Picks the standard fields of a processed token response, plus the validated ID token claims. */
+export function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
+  const idTokenClaims = result.id_token ? oauth.getValidatedIdTokenClaims(result) : undefined
+  return {
+    access_token: result.access_token,
+    token_type: result.token_type,
+    ...(result.expires_in !== undefined && { expires_in: result.expires_in }),
+    ...(result.refresh_token !== undefined && { refresh_token: result.refresh_token }),
+    ...(result.scope !== undefined && { scope: result.scope }),
+    ...(result.id_token !== undefined && { id_token: result.id_token }),
+    ...(idTokenClaims && { idTokenClaims }),
+  }
+}
