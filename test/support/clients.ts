@@ -16,3 +16,10 @@ export const TEST_CLIENTS = {
 } as const
 
 export const REDIRECT_URIS = [`${SITE}/_auth/callback`, `${HTTP_SITE}/_auth/callback`]
+
+/** Clients of the Authing-shaped fake (dev/authing-fake.ts); each uses one method on every endpoint. */
+export const AUTHING_CLIENTS = {
+  post: { id: 'authing-post', secret: 'p:+% sëcret/=', method: 'client_secret_post' },
+  basic: { id: 'authing-basic', secret: 'b:+% sëcret/=', method: 'client_secret_basic' },
+  none: { id: 'authing-none', secret: undefined, method: 'none' },
+} as const

@@ -3,9 +3,10 @@
  * origin on loopback and hands their URLs to the tests through `inject()`.
  */
 import type { TestProject } from 'vitest/node'
+import { startAuthingFake } from '../../dev/authing-fake.ts'
 import { startIdp } from '../../dev/idp.ts'
 import { startOrigin } from '../../dev/origin.ts'
-import { REDIRECT_URIS, TEST_CLIENTS } from './clients.ts'
+import { AUTHING_CLIENTS, REDIRECT_URIS, TEST_CLIENTS } from './clients.ts'
 
 export default async function setup(project: TestProject) {
   const idp = await startIdp({
@@ -18,10 +19,18 @@ export default async function setup(project: TestProject) {
     })),
   })
   const origin = await startOrigin()
+  const authing = await startAuthingFake(
+    Object.values(AUTHING_CLIENTS).map((c) => ({
+      id: c.id,
+      method: c.method,
+      ...(c.secret !== undefined && { secret: c.secret }),
+    }))
+  )
   project.provide('issuer', idp.issuer)
   project.provide('originUrl', origin.url)
+  project.provide('authingHost', authing.appHost)
   return async () => {
-    await Promise.all([idp.close(), origin.close()])
+    await Promise.all([idp.close(), origin.close(), authing.close()])
   }
 }
 
@@ -29,5 +38,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     issuer: string
     originUrl: string
+    authingHost: string
   }
 }
