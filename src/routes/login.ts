@@ -52,12 +52,15 @@ export async function startLogin(c: Context<AppEnv>, returnTo: string): Promise<
   log('info', 'auth.login.start', { path: returnTo.split('?')[0] })
   const siteUrl = new URL(c.req.url)
   const cookieHeader = c.req.header('cookie') ?? null
-  for (const cookie of await loginCookies(
+  const formPost = config.responseMode === 'form_post'
+  const cookies = await loginCookies(
     secrets.state,
     siteUrl,
     config.cookieSecret,
-    cookieHeader
-  )) {
+    cookieHeader,
+    formPost
+  )
+  for (const cookie of cookies) {
     c.header('Set-Cookie', cookie, { append: true })
   }
   c.header('Cache-Control', 'no-store')

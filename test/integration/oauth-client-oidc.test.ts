@@ -41,7 +41,11 @@ describe('the OAuth client against a real OpenID Connect provider', () => {
     expect(tokens.refresh_token).toBeTruthy()
 
     const claims = await client.getUserInfoByAccessToken(tokens.access_token, 'olivia')
-    expect(claims).toMatchObject({ sub: 'olivia', email: 'olivia@example.com', email_verified: true })
+    expect(claims).toMatchObject({
+      sub: 'olivia',
+      email: 'olivia@example.com',
+      email_verified: true,
+    })
 
     const refreshed = await client.getNewAccessTokenByRefreshToken(tokens.refresh_token!)
     expect(refreshed.access_token).not.toBe(tokens.access_token)
@@ -49,7 +53,9 @@ describe('the OAuth client against a real OpenID Connect provider', () => {
 
     const active = await client.introspectToken(refreshed.access_token, 'access_token')
     expect(active).toMatchObject({ active: true, sub: 'olivia', client_id: c.id })
-    const introspection = (await providerRequests()).filter((r) => r.path === '/token/introspection').at(-1)!
+    const introspection = (await providerRequests())
+      .filter((r) => r.path === '/token/introspection')
+      .at(-1)!
     expect(introspection.params.token_type_hint).toBe('access_token')
     if (c.method === 'client_secret_basic') expect(introspection.authorization).toMatch(/^Basic /)
     else expect(introspection.authorization).toBeNull()
