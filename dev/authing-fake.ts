@@ -274,6 +274,18 @@ export async function startAuthingFake(
         refreshTokens.delete(params.token ?? '')
         return res.writeHead(200).end()
       }
+      case 'GET /.well-known/oauth-authorization-server': {
+        // RFC 8414 metadata (Authing's OAuth mode has no OpenID discovery document).
+        const base = `http://${req.headers.host}`
+        return json(res, 200, {
+          issuer: base,
+          authorization_endpoint: `${base}/oauth/auth`,
+          token_endpoint: `${base}/oauth/token`,
+          userinfo_endpoint: `${base}/oauth/me`,
+          introspection_endpoint: `${base}/oauth/token/introspection`,
+          revocation_endpoint: `${base}/oauth/token/revocation`,
+        })
+      }
       case 'GET /login/profile/logout':
         return res.writeHead(302, { location: params.redirect_uri ?? '/' }).end()
       default:

@@ -162,6 +162,23 @@ describe('the OAuth client against Authing in OAuth mode', () => {
     })
   })
 
+  it('finds the endpoints by RFC 8414 discovery when there is no OpenID configuration', async () => {
+    const client = createOAuthClient({
+      protocol: 'oauth',
+      issuer: new URL(inject('authingHost')),
+      clientId: AUTHING_CLIENTS.post.id,
+      clientSecret: AUTHING_CLIENTS.post.secret,
+      redirectUri: REDIRECT,
+    })
+    const url = await client.buildAuthorizeUrl()
+    expect(url.pathname).toBe('/oauth/auth')
+    const paths = (await fakeLog()).map((r) => r.path)
+    expect(paths).toContain('/.well-known/openid-configuration')
+    expect(paths).toContain('/.well-known/oauth-authorization-server')
+    const tokens = await client.getAccessTokenByCode(await codeFor(client))
+    expect(tokens.access_token).toMatch(HEX40)
+  })
+
   it("builds Authing's logout URL for OAuth mode", async () => {
     const url = await authingClient(AUTHING_CLIENTS.post).buildLogoutUrl({
       redirectUri: 'https://proxy.test/?a=1&b=2',
