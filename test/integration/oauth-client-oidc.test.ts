@@ -17,6 +17,18 @@ function oidcClient(c: { id: string; secret?: string | undefined; method: string
   })
 }
 
+/** Signs `username` in at the provider and returns the code with the secrets it was bound to. */
+async function codeAfterLogin(client: ReturnType<typeof oidcClient>, username: string) {
+  const secrets = await newLoginSecrets()
+  const url = await client.buildAuthorizeUrl({
+    state: secrets.state,
+    nonce: secrets.nonce,
+    codeChallenge: secrets.codeChallenge,
+  })
+  const code = (await loginAtProvider(url.href, username)).searchParams.get('code')!
+  return { secrets, code }
+}
+
 describe('the OAuth client against a real OpenID Connect provider', () => {
   it.each(Object.values(TEST_CLIENTS))('runs every operation with $method', async (c) => {
     const client = oidcClient(c)
@@ -74,13 +86,7 @@ describe('the OAuth client against a real OpenID Connect provider', () => {
 
   it('exchanges a bare code string, as the seed does', async () => {
     const client = oidcClient(TEST_CLIENTS.post)
-    const secrets = await newLoginSecrets()
-    const url = await client.buildAuthorizeUrl({
-      state: secrets.state,
-      nonce: secrets.nonce,
-      codeChallenge: secrets.codeChallenge,
-    })
-    const code = (await loginAtProvider(url.href, 'paul')).searchParams.get('code')!
+    const { secrets, code } = await codeAfterLogin(client, 'paul')
     const tokens = await client.getAccessTokenByCode(code, {
       codeVerifier: secrets.codeVerifier,
       nonce: secrets.nonce,
@@ -90,13 +96,7 @@ describe('the OAuth client against a real OpenID Connect provider', () => {
 
   it('refuses an ID token whose nonce is not the expected one', async () => {
     const client = oidcClient(TEST_CLIENTS.post)
-    const secrets = await newLoginSecrets()
-    const url = await client.buildAuthorizeUrl({
-      state: secrets.state,
-      nonce: secrets.nonce,
-      codeChallenge: secrets.codeChallenge,
-    })
-    const code = (await loginAtProvider(url.href, 'quinn')).searchParams.get('code')!
+    const { secrets, code } = await codeAfterLogin(client, 'quinn')
     await expect(
       client.getAccessTokenByCode(code, { codeVerifier: secrets.codeVerifier, nonce: 'other' })
     ).rejects.toMatchObject({ endpoint: 'token', kind: 'invalid_response' })
