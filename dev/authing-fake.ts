@@ -1,17 +1,18 @@
 /**
  * @module
- * A fake of Authing in OAuth mode, for tests: it answers at Authing's `/oauth/...` paths with
+ * A fake of Authing, for tests. In OAuth mode it answers at Authing's `/oauth/...` paths with
  * exactly the shapes of the seed page's examples (opaque 40-hex tokens, `expires_in`,
  * `scope: "user"`, the userinfo claims, introspection `active` true or false, revocation), and
- * checks on the wire how each client authenticated. Its authorization endpoint signs the seed's
- * user in at once (no login page).
+ * checks on the wire how each client authenticated. Under `/oidc/...` it answers the same way and
+ * adds an ID token signed with HS256 under the client secret (Authing's default). Its
+ * authorization endpoint signs the seed's user in at once (no login page).
  *
  * Faults for tests: a client id `fault-<kind>-<endpoint>` makes that endpoint answer with the
  * fault, where kind is `oauth_error` (400 `invalid_request`), `server_error` (500), `html`,
  * `truncated` (cut JSON) or `hang` (never answers), and endpoint is `token`, `userinfo`,
  * `introspection` or `revocation`. Such clients use `client_secret_post` with `fault-secret`.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SEED_USERINFO } from './authing-seed.ts'
@@ -49,6 +50,16 @@ const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '))
 interface Grant {
   clientId: string
   scope: string
+  /** `oauth` or `oidc`: the path prefix the grant started under. */
+  protocol: string
+  nonce?: string
+}
+
+/** An HS256 JWT (RFC 7519) of `claims` under `key`. */
+function hs256(claims: Record<string, unknown>, key: string): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+  const input = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`
+  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`
 }
 
 /**
@@ -135,18 +146,33 @@ export async function startAuthingFake(
     return client
   }
 
-  const tokenResponse = (grant: Grant) => {
+  const tokenResponse = (grant: Grant, appHost: string) => {
     const now = Math.floor(Date.now() / 1000)
     const access = hex40()
     const refresh = hex40()
     accessTokens.set(access, { ...grant, iat: now, exp: now + 1209599, jti: hex40().slice(0, 21) })
-    refreshTokens.set(refresh, grant)
+    refreshTokens.set(refresh, { ...grant, nonce: undefined })
+    const idToken =
+      grant.protocol === 'oidc'
+        ? hs256(
+            {
+              iss: `${appHost}/oidc`,
+              sub: SEED_USERINFO.sub,
+              aud: grant.clientId,
+              iat: now,
+              exp: now + 3600,
+              ...(grant.nonce !== undefined && { nonce: grant.nonce }),
+            },
+            clientFor(grant.clientId)?.secret ?? 'public-client'
+          )
+        : undefined
     return {
       access_token: access,
       token_type: 'Bearer',
       expires_in: 1209599,
       refresh_token: refresh,
       scope: grant.scope,
+      ...(idToken && { id_token: idToken }),
     }
   }
 
@@ -165,11 +191,16 @@ export async function startAuthingFake(
       authorization: req.headers.authorization ?? null,
       params,
     })
+    const appHost = `http://${req.headers.host}`
+    // Both protocols share one set of handlers: `/oauth/token` and `/oidc/token` alike.
+    const prefixed = /^\/(oauth|oidc)(\/.*)$/.exec(url.pathname)
+    const protocol = prefixed?.[1] ?? ''
+    const route = prefixed ? `/oauth${prefixed[2]}` : url.pathname
     const postsForm =
       req.method === 'POST' &&
       (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
 
-    switch (`${req.method} ${url.pathname}`) {
+    switch (`${req.method} ${route}`) {
       case 'GET /oauth/auth': {
         const client = clientFor(params.client_id)
         if (!client || !params.redirect_uri || params.response_type !== 'code') {
@@ -179,6 +210,8 @@ export async function startAuthingFake(
         codes.set(code, {
           clientId: client.id,
           scope: params.scope ?? 'user',
+          protocol,
+          ...(params.nonce !== undefined && { nonce: params.nonce }),
           redirectUri: params.redirect_uri,
           challenge: params.code_challenge,
         })
@@ -217,7 +250,7 @@ export async function startAuthingFake(
           ) {
             return json(res, 400, { error: 'invalid_grant', error_description: 'bad code' })
           }
-          return json(res, 200, tokenResponse(grant))
+          return json(res, 200, tokenResponse(grant, appHost))
         }
         if (params.grant_type === 'refresh_token') {
           const grant = refreshTokens.get(params.refresh_token ?? '')
@@ -228,7 +261,7 @@ export async function startAuthingFake(
               error_description: 'bad refresh token',
             })
           }
-          return json(res, 200, tokenResponse(grant))
+          return json(res, 200, tokenResponse(grant, appHost))
         }
         return json(res, 400, { error: 'unsupported_grant_type' })
       }
@@ -286,6 +319,8 @@ export async function startAuthingFake(
           revocation_endpoint: `${base}/oauth/token/revocation`,
         })
       }
+      case 'GET /oauth/session/end':
+        return res.writeHead(302, { location: params.post_logout_redirect_uri ?? '/' }).end()
       case 'GET /login/profile/logout':
         return res.writeHead(302, { location: params.redirect_uri ?? '/' }).end()
       default:

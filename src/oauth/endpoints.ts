@@ -35,6 +35,8 @@ export function authingLayout(appHost: URL, protocol: OAuthProtocol): oauth.Auth
     introspection_endpoint: `${p}/token/introspection`,
     revocation_endpoint: `${p}/token/revocation`,
     end_session_endpoint: protocol === 'oidc' ? `${p}/session/end` : `${base}/login/profile/logout`,
+    // Authing signs ID tokens with HS256 (the app secret) unless the app is set to RS256.
+    ...(protocol === 'oidc' && { id_token_signing_alg_values_supported: ['HS256', 'RS256'] }),
   }
 }
 

@@ -180,3 +180,21 @@ describe('a cross-site form POST to the callback', () => {
     expect(jar.cookies.has('__Host-eap_session')).toBe(false)
   })
 })
+
+describe('the proxy against Authing in OpenID Connect mode', () => {
+  it('signs in with an HS256 ID token (Authing signs with the app secret by default)', async () => {
+    const e = authingEnv({ OAUTH_PROTOCOL: 'oidc' })
+    const { authorizeUrl, callback, cookie } = await signInAuthing(e, '/oidc-page')
+    expect(authorizeUrl.pathname).toBe('/oidc/auth')
+    expect(authorizeUrl.searchParams.get('nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(authorizeUrl.searchParams.get('scope')).toBe('openid profile email')
+    expect(callback.status).toBe(302)
+    expect(callback.headers.get('location')).toBe('/oidc-page')
+    const res = await send(
+      new Request(`${SITE}/oidc-page`, { headers: { cookie, accept: 'application/json' } }),
+      e
+    )
+    const echo = (await res.json()) as EchoedRequest
+    expect(echo.headers['x-auth-request-user']).toBe('603f184cec4505e2868431fc')
+  })
+})
