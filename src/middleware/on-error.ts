@@ -1,6 +1,7 @@
 /**
  * @module
- * The app's one error renderer: an HTML page for a browser navigation, JSON
+ * The app's one error renderer: an HTML page when a browser shows the answer (a navigation or a
+ * form POST), JSON
  * `{error, error_description}` otherwise; `Cache-Control: no-store` always. The cause goes to the
  * log; the client never sees a stack trace, a secret or a token.
  */
@@ -10,7 +11,7 @@ import { ProxyError } from '../errors'
 import { log } from '../log'
 import { errorPage, PAGE_SECURITY_HEADERS } from '../pages/page'
 import type { AppEnv } from '../types'
-import { isNavigation } from '../utils/request-kind'
+import { wantsHtml } from '../utils/request-kind'
 
 const TITLES: Record<ProxyError['code'], string> = {
   config_invalid: 'The proxy is misconfigured',
@@ -45,7 +46,7 @@ export function renderError(err: Error, c: Context<AppEnv>): Response {
   const signInUrl = error.signIn
     ? `/_auth/login?rd=${encodeURIComponent(error.returnTo)}`
     : undefined
-  if (isNavigation(c.req.raw)) {
+  if (wantsHtml(c.req.raw)) {
     return c.html(
       errorPage({
         title: TITLES[error.code],

@@ -10,6 +10,15 @@
  */
 export function isNavigation(request: Request): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  return wantsHtml(request)
+}
+
+/**
+ * True when a browser shows the answer as a page, whatever the method (a form POST too):
+ * `Sec-Fetch-Mode: navigate`, or an `Accept` header that includes `text/html`. Error answers to
+ * such requests are pages; to anything else, JSON.
+ */
+export function wantsHtml(request: Request): boolean {
   if (request.headers.get('sec-fetch-mode') === 'navigate') return true
   return (request.headers.get('accept') ?? '').toLowerCase().includes('text/html')
 }

@@ -175,6 +175,9 @@ describe('a cross-site form POST to the callback', () => {
       e
     )
     expect(res.status).toBe(400)
+    // A browser made this POST: it gets the page, not JSON.
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await res.text()).toContain('Sign in again')
     const jar = new CookieJar()
     jar.store(res)
     expect(jar.cookies.has('__Host-eap_session')).toBe(false)

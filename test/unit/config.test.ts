@@ -74,6 +74,10 @@ describe('parseConfig', () => {
       'OAUTH_TOKEN_ENDPOINT must use https (plain http is allowed for loopback hosts only)',
     ],
     [{ OAUTH_PKCE: 'yes' }, 'OAUTH_PKCE must be true or false'],
+    [
+      { OAUTH_RESPONSE_MODE: 'form_post', REDIRECT_URI: 'http://localhost:8787/_auth/callback' },
+      'OAUTH_RESPONSE_MODE form_post needs an https REDIRECT_URI (the cross-site POST back carries only SameSite=None cookies, which need https)',
+    ],
     [{ OAUTH_RESPONSE_MODE: 'fragment' }, 'OAUTH_RESPONSE_MODE must be one of query, form_post'],
     [
       { REVOCATION_ENDPOINT_AUTH_METHOD: 'tls_client_auth' },

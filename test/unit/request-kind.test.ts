@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isNavigation } from '../../src/utils/request-kind'
+import { isNavigation, wantsHtml } from '../../src/utils/request-kind'
 
 const req = (method: string, headers: Record<string, string>) =>
   new Request('https://proxy.test/x', { method, headers })
@@ -18,5 +18,17 @@ describe('isNavigation', () => {
     ['PUT', { accept: 'text/html' }, false],
   ])('%s %o -> %s', (method, headers, expected) => {
     expect(isNavigation(req(method, headers))).toBe(expected)
+  })
+})
+
+describe('wantsHtml', () => {
+  it.each([
+    ['POST', { accept: 'text/html,*/*' }, true],
+    ['POST', { 'sec-fetch-mode': 'navigate' }, true],
+    ['GET', { accept: 'text/html' }, true],
+    ['POST', { accept: 'application/json' }, false],
+    ['DELETE', {}, false],
+  ])('%s %o -> %s', (method, headers, expected) => {
+    expect(wantsHtml(req(method, headers))).toBe(expected)
   })
 })

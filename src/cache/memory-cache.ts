@@ -1,0 +1,58 @@
+/**
+ * @module
+ * A small per-isolate cache with expiry and a size bound. Entries expire at an absolute time
+ * (epoch seconds, from the caller's clock); when full, the oldest entry goes first (Map order).
+ */
+
+/** A bounded map whose entries expire. Times are epoch seconds from the caller's clock. */
+export class MemoryCache<V> {
+  readonly #entries = new Map<string, { value: V; expiresAt: number }>()
+  readonly #maxEntries: number
+
+  /** @param maxEntries how many entries at most (oldest dropped first). */
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries
+  }
+
+  /** The value for `key` while `nowSeconds < expiresAt`, else undefined (and the entry is dropped). */
+  get(key: string, nowSeconds: number): V | undefined {
+    const entry = this.#entries.get(key)
+    if (!entry) return undefined
+    if (nowSeconds >= entry.expiresAt) {
+      this.#entries.delete(key)
+      return undefined
+    }
+    return entry.value
+  }
+
+  /** Stores `value` until `expiresAt` (epoch seconds). */
+  set(key: string, value: V, expiresAt: number): void {
+    this.#entries.delete(key)
+    if (this.#entries.size >= this.#maxEntries) {
+      const oldest = this.#entries.keys().next()
+      if (!oldest.done) this.#entries.delete(oldest.value)
+    }
+    this.#entries.set(key, { value, expiresAt })
+  }
+
+  delete(key: string): void {
+    this.#entries.delete(key)
+  }
+}
+
+/**
+ * Runs `work` once per key at a time: callers that arrive while it runs get the same promise.
+ * Used so that concurrent requests cause one refresh or one introspection call per isolate.
+ */
+export class SingleFlight<V> {
+  readonly #running = new Map<string, Promise<V>>()
+
+  run(key: string, work: () => Promise<V>): Promise<V> {
+    let running = this.#running.get(key)
+    if (!running) {
+      running = work().finally(() => this.#running.delete(key))
+      this.#running.set(key, running)
+    }
+    return running
+  }
+}
