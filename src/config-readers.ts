@@ -4,23 +4,25 @@
  * {@link parseConfig} can report every bad setting at once. A problem names the setting and
  * why, never its value.
  */
+import { isLoopbackHost } from './utils/loopback'
 
-/** True for `localhost`, `127.0.0.0/8` and `[::1]`: hosts that only this machine can reach. */
-export function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  )
-}
-
-/** The readers over one `env`, all writing to the same `problems` list. */
-export function settingReaders(env: Record<string, unknown>, problems: string[]) {
+/**
+ * Makes the readers over one `env`. Each reader returns the parsed value (or a fallback, or
+ * undefined) and, for a bad value, adds a problem to `problems` and the name to the returned
+ * `failed` set.
+ * @returns `{ text, required, url, integer, oneOf, boolean, failed }`.
+ */
+export function makeSettingReaders(env: Record<string, unknown>, problems: string[]) {
+  const failed = new Set<string>()
+  const fail = (name: string, problem: string) => {
+    failed.add(name)
+    problems.push(problem)
+  }
   const text = (name: string): string | undefined => {
     const value = env[name]
     if (value === undefined || value === null) return undefined
     if (typeof value !== 'string') {
-      problems.push(`${name} must be a string`)
+      fail(name, `${name} must be a string`)
       return undefined
     }
     const trimmed = value.trim()
@@ -29,9 +31,7 @@ export function settingReaders(env: Record<string, unknown>, problems: string[])
 
   const required = (name: string): string | undefined => {
     const value = text(name)
-    if (value === undefined && !problems.some((p) => p.startsWith(`${name} `))) {
-      problems.push(`${name} is required`)
-    }
+    if (value === undefined && !failed.has(name)) fail(name, `${name} is required`)
     return value
   }
 
@@ -49,19 +49,19 @@ export function settingReaders(env: Record<string, unknown>, problems: string[])
     try {
       parsed = new URL(value)
     } catch {
-      problems.push(`${name} must be an absolute URL`)
+      fail(name, `${name} must be an absolute URL`)
       return undefined
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      problems.push(`${name} must be an http(s) URL`)
+      fail(name, `${name} must be an http(s) URL`)
       return undefined
     }
     if (idp && parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
-      problems.push(`${name} must use https (plain http is allowed for loopback hosts only)`)
+      fail(name, `${name} must use https (plain http is allowed for loopback hosts only)`)
       return undefined
     }
     if (parsed.username || parsed.password) {
-      problems.push(`${name} must not contain credentials`)
+      fail(name, `${name} must not contain credentials`)
       return undefined
     }
     return parsed
@@ -71,7 +71,7 @@ export function settingReaders(env: Record<string, unknown>, problems: string[])
     const value = text(name)
     if (value === undefined) return fallback
     if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
-      problems.push(`${name} must be a whole number >= ${min}`)
+      fail(name, `${name} must be a whole number >= ${min}`)
       return fallback
     }
     return Number(value)
@@ -80,7 +80,7 @@ export function settingReaders(env: Record<string, unknown>, problems: string[])
   const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
     const value = text(name) ?? fallback
     if (!allowed.includes(value as T)) {
-      problems.push(`${name} must be one of ${allowed.join(', ')}`)
+      fail(name, `${name} must be one of ${allowed.join(', ')}`)
       return fallback
     }
     return value as T
@@ -91,9 +91,9 @@ export function settingReaders(env: Record<string, unknown>, problems: string[])
     if (value === undefined) return fallback
     if (value === 'true') return true
     if (value === 'false') return false
-    problems.push(`${name} must be true or false`)
+    fail(name, `${name} must be true or false`)
     return fallback
   }
 
-  return { text, required, url, integer, oneOf, boolean }
+  return { text, required, url, integer, oneOf, boolean, failed }
 }

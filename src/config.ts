@@ -5,20 +5,10 @@
  * reasons, so a secret pasted into the wrong setting cannot leak into a page or a log.
  */
 
-import { isLoopbackHost, settingReaders } from './config-readers'
+import { makeSettingReaders } from './config-readers'
+import type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode } from './oauth/types'
 
-/** Client authentication at the token endpoint (RFC 6749 2.3.1; OpenID Connect Core 9). */
-export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'none'
-
-/** `oidc`: OpenID Connect (ID token, nonce). `oauth`: plain OAuth 2.0 (Authing's OAuth mode). */
-export type OAuthProtocol = 'oidc' | 'oauth'
-
-/** The provider endpoints that can be set one by one (`OAUTH_<NAME>_ENDPOINT`). */
-export type EndpointName =
-  'authorization' | 'token' | 'userinfo' | 'introspection' | 'revocation' | 'end_session'
-
-/** `query`: the code comes back in the callback URL. `form_post`: in a POSTed form (OAuth 2.0 Form Post Response Mode). */
-export type ResponseMode = 'query' | 'form_post'
+export type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode }
 
 /** The bindings and variables the Worker receives (wrangler.toml `[vars]`, secrets, KV). */
 export interface Env {
@@ -106,8 +96,6 @@ const DEFAULT_SESSION_MAX_AGE_SECONDS = 43200
 /** KV refuses an `expirationTtl` below 60 seconds. */
 const KV_MIN_TTL_SECONDS = 60
 
-export { isLoopbackHost }
-
 /**
  * Parses and checks `env`.
  * @returns a frozen {@link Config}.
@@ -115,7 +103,7 @@ export { isLoopbackHost }
  */
 export function parseConfig(env: Env): Config {
   const problems: string[] = []
-  const read = settingReaders(env as unknown as Record<string, unknown>, problems)
+  const read = makeSettingReaders(env as unknown as Record<string, unknown>, problems)
 
   const originUrl = read.url('ORIGIN_URL', { idp: false })
   if (originUrl && (originUrl.search || originUrl.hash)) {
@@ -137,7 +125,7 @@ export function parseConfig(env: Env): Config {
     if (endpoint) endpoints[name] = endpoint
   }
   const explicitOnly = endpoints.authorization && endpoints.token
-  const locatorProblem = problems.some((p) => /^(OAUTH_ISSUER|AUTHING_APP_HOST) /.test(p))
+  const locatorProblem = read.failed.has('OAUTH_ISSUER') || read.failed.has('AUTHING_APP_HOST')
   if (!issuer && !appHost && !(protocol === 'oauth' && explicitOnly) && !locatorProblem) {
     problems.push(
       protocol === 'oidc'

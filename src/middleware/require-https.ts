@@ -4,7 +4,7 @@
  * to https first, before a cookie is read or set, so no session cookie ever travels without TLS.
  */
 import { createMiddleware } from 'hono/factory'
-import { isLoopbackHost } from '../config'
+import { isLoopbackHost } from '../utils/loopback'
 import type { AppEnv } from '../types'
 
 /** Middleware: 308 (method and body kept) from `http://host/...` to `https://host/...`. */

@@ -5,7 +5,7 @@
  * Discovery 1.0, falling back to RFC 8414). Cached per isolate; a failed discovery is not cached.
  */
 import * as oauth from 'oauth4webapi'
-import type { EndpointName, OAuthProtocol } from '../config'
+import type { EndpointName, OAuthProtocol } from './types'
 import { callEndpoint, OAuthClientError } from './errors'
 import { httpOptions, type OAuthClientOptions } from './options'
 

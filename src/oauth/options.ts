@@ -6,8 +6,8 @@
  * hosts only).
  */
 import * as oauth from 'oauth4webapi'
-import type { ClientAuthMethod, EndpointName, OAuthProtocol } from '../config'
-import { isLoopbackHost } from '../config-readers'
+import type { ClientAuthMethod, EndpointName, OAuthProtocol } from './types'
+import { isLoopbackHost } from '../utils/loopback'
 import { ProviderUnreachableError } from './errors'
 
 /** The client's options. Seed names: `app_id`, `secret`, `app_host`, `redirect_uri`, `protocol`, `*_endpoint_auth_method`. */

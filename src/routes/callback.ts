@@ -12,7 +12,7 @@ import { ProxyError } from '../errors'
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
 import type { TokenSet, UserInfo } from '../oauth/client'
-import { sessionCookie } from '../session/cookie'
+import { serializeSessionCookie } from '../session/cookie'
 import { clearLoginCookie, hasLoginCookie } from '../session/login-cookie'
 import { takeLoginTransaction } from '../session/login-transaction'
 import { createSession, type SessionClaims, type SessionRecord } from '../session/session-store'
@@ -152,7 +152,7 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
   })
   c.header(
     'Set-Cookie',
-    await sessionCookie(id, url, config.cookieSecret, config.sessionMaxAgeSeconds),
+    await serializeSessionCookie(id, url, config.cookieSecret, config.sessionMaxAgeSeconds),
     { append: true }
   )
   c.header('Cache-Control', 'no-store')

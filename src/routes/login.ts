@@ -10,7 +10,7 @@ import { ProxyError } from '../errors'
 import { log } from '../log'
 import { newLoginSecrets } from '../oauth/client'
 import { OAuthClientError } from '../oauth/errors'
-import { loginCookies } from '../session/login-cookie'
+import { serializeLoginCookies } from '../session/login-cookie'
 import { saveLoginTransaction } from '../session/login-transaction'
 import type { AppEnv } from '../types'
 import { safeReturnTo } from '../utils/return-to'
@@ -53,7 +53,7 @@ export async function startLogin(c: Context<AppEnv>, returnTo: string): Promise<
   const siteUrl = new URL(c.req.url)
   const cookieHeader = c.req.header('cookie') ?? null
   const formPost = config.responseMode === 'form_post'
-  const cookies = await loginCookies(
+  const cookies = await serializeLoginCookies(
     secrets.state,
     siteUrl,
     config.cookieSecret,

@@ -6,6 +6,7 @@
  * since a browser would refuse either there.
  */
 import { serialize } from 'hono/utils/cookie'
+import { cookieValues, hostCookiePrefix } from '../utils/cookie-header'
 import { hmacSign, hmacVerify } from '../utils/crypto'
 
 /** Every cookie the proxy owns starts with this (after an optional `__Host-`). */
@@ -18,7 +19,7 @@ const MAX_COOKIE_VALUE_LENGTH = 128
 
 /** The session cookie's name for a site: `__Host-eap_session` over https, else `eap_session`. */
 export function sessionCookieName(siteUrl: URL): string {
-  return siteUrl.protocol === 'https:' ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE
+  return `${hostCookiePrefix(siteUrl)}${SESSION_COOKIE}`
 }
 
 /** True when `name` is one of the proxy's own cookies (removed before the request goes upstream). */
@@ -37,14 +38,8 @@ export async function readSessionCookie(
   siteUrl: URL,
   secret: string
 ): Promise<string | null> {
-  if (!cookieHeader) return null
   const name = sessionCookieName(siteUrl)
-  const values: string[] = []
-  for (const part of cookieHeader.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq < 0) continue
-    if (part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim())
-  }
+  const values = cookieValues(cookieHeader, name)
   if (values.length !== 1) return null
   const value = values[0]!
   if (value.length > MAX_COOKIE_VALUE_LENGTH) return null
@@ -60,7 +55,7 @@ export async function readSessionCookie(
  * `Secure` with the `__Host-` prefix over https.
  * @param maxAgeSeconds the session's absolute lifetime.
  */
-export async function sessionCookie(
+export async function serializeSessionCookie(
   id: string,
   siteUrl: URL,
   secret: string,

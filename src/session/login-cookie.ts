@@ -4,9 +4,11 @@
  * the start sets a cookie named after the `state` whose value is an HMAC of that `state`, and the
  * callback refuses a `state` without it. A callback URL replayed in another browser does nothing.
  * One cookie per transaction, so tabs signing in at once do not overwrite each other; at most
- * {@link MAX_PENDING_LOGINS} are kept, so they cannot pile up past header limits.
+ * {@link MAX_PENDING_LOGINS} are kept (the oldest go first), so they cannot pile up past header
+ * limits.
  */
 import { serialize } from 'hono/utils/cookie'
+import { cookieValues, hostCookiePrefix, parseCookieHeader } from '../utils/cookie-header'
 import { hmacSign, hmacVerify } from '../utils/crypto'
 import { COOKIE_PREFIX } from './cookie'
 import { LOGIN_TRANSACTION_TTL_SECONDS } from './login-transaction'
@@ -17,12 +19,8 @@ const LOGIN_COOKIE = `${COOKIE_PREFIX}login_`
 /** Characters of `state` in the cookie name: enough to tell pending sign-ins apart. */
 const TAG_LENGTH = 12
 
-function cookiePrefix(siteUrl: URL): string {
-  return siteUrl.protocol === 'https:' ? '__Host-' : ''
-}
-
 function loginCookieName(siteUrl: URL, state: string): string {
-  return `${cookiePrefix(siteUrl)}${LOGIN_COOKIE}${state.slice(0, TAG_LENGTH)}`
+  return `${hostCookiePrefix(siteUrl)}${LOGIN_COOKIE}${state.slice(0, TAG_LENGTH)}`
 }
 
 /**
@@ -42,30 +40,30 @@ function attributes(siteUrl: URL, maxAgeSeconds: number, formPost = false) {
 
 /** Names of the login cookies present in a `Cookie` header. */
 function pendingLoginCookies(cookieHeader: string | null, siteUrl: URL): string[] {
-  const prefix = `${cookiePrefix(siteUrl)}${LOGIN_COOKIE}`
-  return (cookieHeader ?? '')
-    .split(';')
-    .map((part) => part.slice(0, part.indexOf('=')).trim())
+  const prefix = `${hostCookiePrefix(siteUrl)}${LOGIN_COOKIE}`
+  return parseCookieHeader(cookieHeader)
+    .map(([name]) => name)
     .filter((name) => name.startsWith(prefix))
 }
 
 /**
  * `Set-Cookie` values for a new sign-in: the binding cookie for `state` (10 minutes), preceded by
- * expiring cookies for older pending sign-ins when there are already {@link MAX_PENDING_LOGINS}.
+ * expiring cookies for the oldest pending sign-ins so that at most {@link MAX_PENDING_LOGINS}
+ * remain.
  * @param formPost the provider will answer with response_mode=form_post.
  */
-export async function loginCookies(
+export async function serializeLoginCookies(
   state: string,
   siteUrl: URL,
   secret: string,
   cookieHeader: string | null,
   formPost = false
 ): Promise<string[]> {
+  // Browsers send cookies of the same path oldest first (RFC 6265 5.4): expire the oldest ones.
   const pending = pendingLoginCookies(cookieHeader, siteUrl)
-  const expired =
-    pending.length >= MAX_PENDING_LOGINS
-      ? pending.map((name) => serialize(name, '', attributes(siteUrl, 0)))
-      : []
+  const expired = pending
+    .slice(0, Math.max(0, pending.length - MAX_PENDING_LOGINS + 1))
+    .map((name) => serialize(name, '', attributes(siteUrl, 0)))
   const value = await hmacSign(secret, `login:${state}`)
   return [
     ...expired,
@@ -87,11 +85,7 @@ export async function hasLoginCookie(
   secret: string,
   cookieHeader: string | null
 ): Promise<boolean> {
-  const name = loginCookieName(siteUrl, state)
-  const values = (cookieHeader ?? '')
-    .split(';')
-    .filter((part) => part.slice(0, part.indexOf('=')).trim() === name)
-    .map((part) => part.slice(part.indexOf('=') + 1).trim())
+  const values = cookieValues(cookieHeader, loginCookieName(siteUrl, state))
   if (values.length !== 1) return false
   return hmacVerify(secret, `login:${state}`, values[0]!)
 }

@@ -12,7 +12,7 @@ import {
   SITE,
   testEnv,
 } from '../helpers/harness'
-import { sessionCookie } from '../../src/session/cookie'
+import { serializeSessionCookie } from '../../src/session/cookie'
 import { randomId } from '../../src/utils/crypto'
 
 const api = (path: string, init: RequestInit = {}) =>
@@ -61,13 +61,13 @@ describe('requests without a session', () => {
   })
 
   it('treats a forged session cookie as no session', async () => {
-    const forged = (await sessionCookie(randomId(), new URL(SITE), 'x'.repeat(40), 60)).split(
-      ';'
-    )[0]
+    const forged = (
+      await serializeSessionCookie(randomId(), new URL(SITE), 'x'.repeat(40), 60)
+    ).split(';')[0]
     const res = await send(api('/api', { headers: { cookie: forged! } }))
     expect(res.status).toBe(401)
     const signedButUnknown = (
-      await sessionCookie(randomId(), new URL(SITE), COOKIE_SECRET, 60)
+      await serializeSessionCookie(randomId(), new URL(SITE), COOKIE_SECRET, 60)
     ).split(';')[0]
     expect((await send(api('/api', { headers: { cookie: signedButUnknown! } }))).status).toBe(401)
   })

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, getConfig, isLoopbackHost, parseConfig, type Env } from '../../src/config'
+import { ConfigError, getConfig, parseConfig, type Env } from '../../src/config'
+import { isLoopbackHost } from '../../src/utils/loopback'
 
 const valid = (overrides: Record<string, unknown> = {}): Env =>
   ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   isProxyCookieName,
   readSessionCookie,
-  sessionCookie,
+  serializeSessionCookie,
   sessionCookieName,
 } from '../../src/session/cookie'
 import { randomId } from '../../src/utils/crypto'
@@ -12,7 +12,7 @@ const https = new URL('https://proxy.test/')
 const http = new URL('http://localhost:8787/')
 
 async function cookieFor(id: string, site = https, key = secret) {
-  return (await sessionCookie(id, site, key, 3600)).split(';')[0]!
+  return (await serializeSessionCookie(id, site, key, 3600)).split(';')[0]!
 }
 
 describe('session cookie', () => {
@@ -22,10 +22,10 @@ describe('session cookie', () => {
   })
 
   it('uses __Host- and Secure over https, neither over plain http', async () => {
-    expect(await sessionCookie(randomId(), https, secret, 60)).toMatch(
+    expect(await serializeSessionCookie(randomId(), https, secret, 60)).toMatch(
       /^__Host-eap_session=[^;]+; Max-Age=60; Path=\/; HttpOnly; Secure; SameSite=Lax$/
     )
-    const plain = await sessionCookie(randomId(), http, secret, 60)
+    const plain = await serializeSessionCookie(randomId(), http, secret, 60)
     expect(plain).toMatch(/^eap_session=/)
     expect(plain).not.toMatch(/Secure/)
     expect(sessionCookieName(http)).toBe('eap_session')
