@@ -11,51 +11,18 @@ import type { Context } from 'hono'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
-import type { TokenSet, UserInfo } from '../oauth/client'
+import type { TokenSet } from '../oauth/client'
 import { serializeSessionCookie } from '../session/cookie'
 import { clearLoginCookie, hasLoginCookie } from '../session/login-cookie'
 import { takeLoginTransaction } from '../session/login-transaction'
+import { expectedSubject, pickSessionClaims } from '../session/claims'
 import { createSession, type SessionClaims, type SessionRecord } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { sha256Hex } from '../utils/crypto'
 import { safeReturnTo } from '../utils/return-to'
 import { proxyErrorFromOAuth } from './oauth-failure'
 
-/** Control characters would let a claim split or forge an upstream header. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
-
-const cleanString = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' && !CONTROL_CHARS.test(value) ? value : undefined
-
-/**
- * The claims a session keeps: `sub` from the ID token (or userinfo in `oauth` mode), the rest
- * from userinfo, falling back to the ID token.
- * @throws {ProxyError} `idp_error` when there is no usable `sub`.
- */
-export function sessionClaims(
-  idTokenClaims: Record<string, unknown> | undefined,
-  userinfo: UserInfo | undefined
-): SessionClaims {
-  const pick = (name: string) => cleanString(userinfo?.[name]) ?? cleanString(idTokenClaims?.[name])
-  const sub = cleanString(idTokenClaims?.sub) ?? cleanString(userinfo?.sub)
-  if (!sub) {
-    throw new ProxyError('idp_error', {
-      description: 'The identity provider sent no usable user id.',
-    })
-  }
-  const claims: SessionClaims = { sub }
-  const email = pick('email')
-  if (email) claims.email = email
-  const verified = userinfo?.email_verified ?? idTokenClaims?.email_verified
-  if (typeof verified === 'boolean') claims.email_verified = verified
-  const username = pick('preferred_username')
-  if (username) claims.preferred_username = username
-  const name = pick('name')
-  if (name) claims.name = name
-  return claims
-}
-
-function sessionTokens(tokens: TokenSet, nowSeconds: number): SessionRecord['tokens'] {
+function toSessionTokens(tokens: TokenSet, nowSeconds: number): SessionRecord['tokens'] {
   return {
     accessToken: tokens.access_token,
     tokenType: tokens.token_type,
@@ -116,9 +83,9 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
     const idTokenClaims = tokens.idTokenClaims as Record<string, unknown> | undefined
     const userinfo = await oauth.getUserInfoByAccessToken(
       tokens.access_token,
-      cleanString(idTokenClaims?.sub)
+      expectedSubject(idTokenClaims)
     )
-    claims = sessionClaims(idTokenClaims, userinfo)
+    claims = pickSessionClaims(idTokenClaims, userinfo)
   } catch (err) {
     if (err instanceof OAuthClientError) {
       log('warn', 'auth.callback.failed', {
@@ -137,7 +104,7 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
   try {
     id = await createSession(
       config.sessions,
-      { v: 1, claims, tokens: sessionTokens(tokens, nowSeconds), createdAt: nowSeconds },
+      { v: 1, claims, tokens: toSessionTokens(tokens, nowSeconds), createdAt: nowSeconds },
       config.sessionMaxAgeSeconds
     )
   } catch (err) {

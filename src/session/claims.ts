@@ -1,0 +1,68 @@
+/**
+ * @module
+ * Which identity a session keeps, from the ID token (OpenID Connect Core 2) and the userinfo
+ * answer (5.3). Every value the proxy later puts in an upstream header is checked here: no control
+ * or line-separator characters, no leading or trailing spaces (a header value would lose them and
+ * collide with another user's), at most 256 characters.
+ */
+import { ProxyError } from '../errors'
+import type { SessionClaims } from './session-store'
+
+/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+const UNSAFE_CHARS = /[\p{Cc}\u2028\u2029]/u
+const MAX_CLAIM_LENGTH = 256
+
+/** The value when it is a string that can travel in a header unchanged, else undefined. */
+function cleanString(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_CLAIM_LENGTH) return undefined
+  if (value.trim() !== value || UNSAFE_CHARS.test(value)) return undefined
+  return value
+}
+
+/**
+ * The claims a session keeps.
+ * - `sub`: the ID token's in oidc mode (userinfo's must match it; oauth4webapi checks that), else
+ *   userinfo's. A `sub` that is present but not clean fails the sign-in.
+ * - `email` with its `email_verified` from the same answer (userinfo first); any `email_verified`
+ *   other than JSON `true` counts as `false`.
+ * - `preferred_username`, `name`: userinfo first, then the ID token; unclean values are dropped.
+ * @throws {ProxyError} `idp_error` when there is no usable `sub`.
+ */
+export function pickSessionClaims(
+  idTokenClaims: Record<string, unknown> | undefined,
+  userinfo: Record<string, unknown> | undefined
+): SessionClaims {
+  const rawSub = idTokenClaims?.sub ?? userinfo?.sub
+  const sub = cleanString(rawSub)
+  if (!sub) {
+    throw new ProxyError('idp_error', {
+      description: 'The identity provider sent no usable user id.',
+    })
+  }
+  const claims: SessionClaims = { sub }
+  const emailSource = userinfo?.email !== undefined ? userinfo : idTokenClaims
+  const email = cleanString(emailSource?.email)
+  if (email) {
+    claims.email = email
+    if (emailSource?.email_verified !== undefined) {
+      claims.email_verified = emailSource.email_verified === true
+    }
+  }
+  const pick = (name: string) => cleanString(userinfo?.[name]) ?? cleanString(idTokenClaims?.[name])
+  const username = pick('preferred_username')
+  if (username) claims.preferred_username = username
+  const name = pick('name')
+  if (name) claims.name = name
+  return claims
+}
+
+/**
+ * The `sub` to demand of the userinfo answer: the ID token's, as it is (even when unclean, so a
+ * mismatch still fails), or undefined in oauth mode.
+ */
+export function expectedSubject(
+  idTokenClaims: Record<string, unknown> | undefined
+): string | undefined {
+  const sub = idTokenClaims?.sub
+  return typeof sub === 'string' ? sub : undefined
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { ProxyError } from '../../src/errors'
+import { pickSessionClaims } from '../../src/session/claims'
+
+describe('pickSessionClaims', () => {
+  it('takes sub from the ID token and the rest from userinfo', () => {
+    expect(
+      pickSessionClaims(
+        { sub: 'alice', email: 'old@x.test' },
+        {
+          sub: 'alice',
+          email: 'a@x.test',
+          email_verified: true,
+          preferred_username: 'al',
+          name: 'A',
+        }
+      )
+    ).toEqual({
+      sub: 'alice',
+      email: 'a@x.test',
+      email_verified: true,
+      preferred_username: 'al',
+      name: 'A',
+    })
+  })
+
+  it.each([['false'], [0], [null], ['true'], [1]])(
+    'treats email_verified %j (not a JSON boolean) as not verified',
+    (value) => {
+      const claims = pickSessionClaims(undefined, {
+        sub: 'u',
+        email: 'ceo@corp.test',
+        email_verified: value,
+      })
+      expect(claims.email_verified).toBe(false)
+    }
+  )
+
+  it('takes email_verified from the same source as the email', () => {
+    const claims = pickSessionClaims(
+      { sub: 'u', email: 'real@x.test', email_verified: true },
+      { sub: 'u', email: 'other@x.test' }
+    )
+    expect(claims).toMatchObject({ email: 'other@x.test' })
+    expect(claims.email_verified).toBeUndefined()
+  })
+
+  it.each(['  admin  ', 'alice\u0085admin', 'a\u2028b', 'a\u0001', '', 'x'.repeat(300)])(
+    'refuses the sub %j',
+    (sub) => {
+      expect(() => pickSessionClaims(undefined, { sub })).toThrow(ProxyError)
+    }
+  )
+
+  it('refuses an ID token sub that is not clean, whatever userinfo says', () => {
+    expect(() => pickSessionClaims({ sub: 'alice\u0001' }, { sub: 'bob' })).toThrow(ProxyError)
+  })
+
+  it('drops other claims that are padded or hold control characters', () => {
+    const claims = pickSessionClaims(undefined, {
+      sub: 'u',
+      email: ' a@x.test',
+      preferred_username: 'adm\u0085in',
+      name: 'N\u2029',
+    })
+    expect(claims).toEqual({ sub: 'u' })
+  })
+})
