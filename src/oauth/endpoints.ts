@@ -8,6 +8,7 @@ import * as oauth from 'oauth4webapi'
 import type { EndpointName, OAuthProtocol } from './types'
 import { callEndpoint, OAuthClientError } from './errors'
 import { httpOptions, type OAuthClientOptions } from './options'
+import { isLoopbackHost } from '../utils/loopback'
 
 /** oauth4webapi metadata field for each endpoint we can set. */
 const METADATA_FIELD: Record<EndpointName, keyof oauth.AuthorizationServer> = {
@@ -110,16 +111,29 @@ export function resolveProvider(options: OAuthClientOptions): Promise<oauth.Auth
   return metadata
 }
 
+/** Endpoints the browser is sent to (the rest are called by the Worker over `fetch`). */
+const BROWSER_FACING: ReadonlySet<EndpointName> = new Set(['authorization', 'end_session'])
+
 /**
- * The URL of `endpoint`, or an error naming what is missing.
- * @throws {OAuthClientError} `invalid_response` when the provider has no such endpoint.
+ * The URL of `endpoint`. A browser-facing one (authorization, end session) must be https, or http
+ * on a loopback host, so discovery cannot send the browser to `javascript:` or plain http.
+ * @throws {OAuthClientError} `invalid_response` when the provider has no such endpoint, or it is
+ * not a usable URL.
  */
 export function endpointUrl(as: oauth.AuthorizationServer, endpoint: EndpointName): URL {
-  const value = as[METADATA_FIELD[endpoint]]
-  if (typeof value !== 'string') {
-    throw new OAuthClientError(endpoint, 'invalid_response', {
-      errorDescription: `the provider has no ${METADATA_FIELD[endpoint]}`,
-    })
+  const field = METADATA_FIELD[endpoint]
+  const value = as[field]
+  const fail = (why: string) =>
+    new OAuthClientError(endpoint, 'invalid_response', { errorDescription: `${field} ${why}` })
+  if (typeof value !== 'string') throw fail('is missing')
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw fail('is not a URL')
   }
-  return new URL(value)
+  const httpsOrLoopback =
+    url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+  if (BROWSER_FACING.has(endpoint) && !httpsOrLoopback) throw fail('must be https')
+  return url
 }

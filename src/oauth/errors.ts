@@ -25,15 +25,49 @@ export type OAuthEndpoint =
 export type OAuthFailureKind =
   'unavailable' | 'rejected' | 'authorization_error' | 'invalid_response'
 
-/** An `error` code as providers send them (RFC 6749 5.2 uses lowercase words and `_`). */
-const ERROR_CODE = /^[A-Za-z0-9_.-]{1,64}$/
+/**
+ * The registered OAuth error codes (RFC 6749 4.1.2.1 and 5.2, RFC 6750 3.1, RFC 7009 2.2.1,
+ * RFC 8628 3.5, OpenID Connect Core 3.1.2.6, RFC 9449 12.2). Any other `error` value is reported
+ * as `unrecognized_error`: a hostile provider could echo a secret or token there, and on the
+ * callback anyone can put free text there.
+ */
+const REGISTERED_ERRORS = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'access_denied',
+  'unsupported_response_type',
+  'server_error',
+  'temporarily_unavailable',
+  'invalid_token',
+  'insufficient_scope',
+  'unsupported_token_type',
+  'authorization_pending',
+  'slow_down',
+  'expired_token',
+  'interaction_required',
+  'login_required',
+  'account_selection_required',
+  'consent_required',
+  'invalid_request_uri',
+  'invalid_request_object',
+  'request_not_supported',
+  'request_uri_not_supported',
+  'registration_not_supported',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
+  'invalid_target',
+])
 /** `error_description` is kept for logs only, and cut to this length. */
 const MAX_DESCRIPTION_LENGTH = 256
 
 /**
  * A failed provider call. `message` names endpoint, kind, status and `error`; nothing secret.
- * `error` is kept only when it looks like an error code (else `unrecognized_error`), since on the
- * callback anyone can put free text there.
+ * `error` is a registered code or `unrecognized_error`; `errorDescription` (for logs) is a string
+ * of at most 256 characters or undefined.
  */
 export class OAuthClientError extends Error {
   readonly endpoint: OAuthEndpoint
@@ -44,12 +78,12 @@ export class OAuthClientError extends Error {
   constructor(
     endpoint: OAuthEndpoint,
     kind: OAuthFailureKind,
-    details: { status?: number; error?: string; errorDescription?: string; cause?: unknown } = {}
+    details: { status?: number; error?: unknown; errorDescription?: unknown; cause?: unknown } = {}
   ) {
     const error =
       details.error === undefined
         ? undefined
-        : ERROR_CODE.test(details.error)
+        : typeof details.error === 'string' && REGISTERED_ERRORS.has(details.error)
           ? details.error
           : 'unrecognized_error'
     const parts = [details.status && `HTTP ${details.status}`, error].filter(Boolean)
@@ -61,7 +95,10 @@ export class OAuthClientError extends Error {
     this.kind = kind
     this.status = details.status
     this.error = error
-    this.errorDescription = details.errorDescription?.slice(0, MAX_DESCRIPTION_LENGTH)
+    this.errorDescription =
+      typeof details.errorDescription === 'string'
+        ? details.errorDescription.slice(0, MAX_DESCRIPTION_LENGTH)
+        : undefined
   }
 }
 
@@ -74,6 +111,13 @@ export class ProviderUnreachableError extends Error {
 }
 
 const isServerStatus = (status: number | undefined) => status !== undefined && status >= 500
+
+/** True when `err` or one of its causes is a timeout or an abort (e.g. mid-body). */
+function isTimeout(err: unknown, depth = 0): boolean {
+  if (depth > 5 || !(err instanceof Error)) return false
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return true
+  return isTimeout(err.cause, depth + 1)
+}
 
 /**
  * Maps whatever a provider call threw (oauth4webapi's errors, `fetch` errors, timeouts) to an
@@ -106,6 +150,7 @@ export function toOAuthClientError(endpoint: OAuthEndpoint, err: unknown): OAuth
       cause: err,
     })
   }
+  if (isTimeout(err)) return new OAuthClientError(endpoint, 'unavailable', { cause: err })
   if (err instanceof oauth.OperationProcessingError) {
     const status = err.cause instanceof Response ? err.cause.status : undefined
     return new OAuthClientError(
