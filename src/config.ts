@@ -221,6 +221,20 @@ export function parseConfig(env: Env): Config {
   })
 }
 
+/**
+ * Settings that are allowed but weaken a safeguard, as sentences for the log (no values).
+ * @returns one sentence per weakness; empty when there is none.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = []
+  if (config.protocol === 'oauth' && !config.pkce) {
+    warnings.push(
+      'OAUTH_PKCE=false in oauth mode: with no nonce either, nothing ties a code to the browser that asked for it (RFC 9700 4.5)'
+    )
+  }
+  return warnings
+}
+
 const parsed = new WeakMap<object, Config | ConfigError>()
 
 /**

@@ -17,7 +17,8 @@ export function log(
   event: string,
   fields: Record<string, LogValue> = {}
 ): void {
-  const line = JSON.stringify({ level, event, ...fields })
+  // Fields first, so that no field can overwrite `level` or `event`.
+  const line = JSON.stringify({ ...fields, level, event })
   if (level === 'error') console.error(line)
   else if (level === 'warn') console.warn(line)
   else console.log(line)

@@ -4,7 +4,7 @@
  * A bad configuration is logged once per isolate and rendered as a 500 naming every bad setting.
  */
 import { createMiddleware } from 'hono/factory'
-import { ConfigError, getConfig, type Config } from '../config'
+import { ConfigError, configWarnings, getConfig, type Config } from '../config'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import { createOAuthClient, type OAuthClient } from '../oauth/client'
@@ -16,6 +16,8 @@ const logged = new WeakSet<ConfigError>()
 function oauthClientFor(config: Config, fetchImpl?: typeof fetch): OAuthClient {
   let client = clients.get(config)
   if (!client) {
+    // Once per configuration, so once per isolate.
+    for (const warning of configWarnings(config)) log('warn', 'config.warning', { warning })
     client = createOAuthClient({
       protocol: config.protocol,
       issuer: config.provider.issuer,

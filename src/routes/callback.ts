@@ -33,6 +33,40 @@ function toSessionTokens(tokens: TokenSet, nowSeconds: number): SessionRecord['t
   }
 }
 
+/** A form_post answer holds a code, a state and perhaps an `iss`: a few hundred bytes. */
+const MAX_CALLBACK_FORM_BYTES = 16 * 1024
+
+/**
+ * The body as text, refused once it passes `maxBytes` (read no further).
+ * @throws {ProxyError} `invalid_request` when the body is larger.
+ */
+async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new ProxyError('invalid_request', { description: 'The callback form is too large.' })
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge()
+  const reader = request.body?.getReader()
+  if (!reader) return ''
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel()
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(bytes)
+}
+
 /**
  * The authorization response's parameters: the query (response_mode=query), or the POSTed form
  * (response_mode=form_post).
@@ -44,7 +78,7 @@ async function responseParams(c: Context<AppEnv>, url: URL): Promise<URLSearchPa
   if (!type.startsWith('application/x-www-form-urlencoded')) {
     throw new ProxyError('invalid_request', { description: 'The callback expects a form.' })
   }
-  return new URLSearchParams(await c.req.text())
+  return new URLSearchParams(await readLimitedText(c.req.raw, MAX_CALLBACK_FORM_BYTES))
 }
 
 /**

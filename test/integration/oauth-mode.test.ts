@@ -201,3 +201,28 @@ describe('the proxy against Authing in OpenID Connect mode', () => {
     expect(echo.headers['x-auth-request-user']).toBe('603f184cec4505e2868431fc')
   })
 })
+
+describe('a form_post callback body', () => {
+  it('is refused past 16 KiB without being read to the end', async () => {
+    const e = authingEnv({ OAUTH_RESPONSE_MODE: 'form_post' })
+    const big = 'a='.padEnd(17 * 1024, 'x')
+    const res = await send(
+      new Request(`${SITE}/_auth/callback`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(big))
+            controller.close()
+          },
+        }),
+      }),
+      e
+    )
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' })
+  })
+})

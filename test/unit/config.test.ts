@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, getConfig, parseConfig, type Env } from '../../src/config'
+import { ConfigError, configWarnings, getConfig, parseConfig, type Env } from '../../src/config'
 import { isLoopbackHost } from '../../src/utils/loopback'
 
 const valid = (overrides: Record<string, unknown> = {}): Env =>
@@ -213,5 +213,15 @@ describe('isLoopbackHost', () => {
     ['example.com', false],
   ])('%s -> %s', (host, expected) => {
     expect(isLoopbackHost(host)).toBe(expected)
+  })
+})
+
+describe('configWarnings', () => {
+  it('warns about PKCE off in oauth mode, and only there', () => {
+    expect(
+      configWarnings(parseConfig(valid({ OAUTH_PROTOCOL: 'oauth', OAUTH_PKCE: 'false' })))
+    ).toHaveLength(1)
+    expect(configWarnings(parseConfig(valid({ OAUTH_PKCE: 'false' })))).toEqual([])
+    expect(configWarnings(parseConfig(valid({ OAUTH_PROTOCOL: 'oauth' })))).toEqual([])
   })
 })
