@@ -133,6 +133,8 @@ export interface SignedIn {
   callback: Response
   /** `name=value` of the session cookie, for a `Cookie` header. */
   cookie: string
+  /** The authorization code the provider issued (to find its token request in the log). */
+  code: string
 }
 
 /**
@@ -148,7 +150,7 @@ export async function signIn(
   const callbackUrl = await loginAtProvider(authorizeUrl.href, username)
   const callback = await send(callbackRequest(callbackUrl, jar), e)
   const setCookie = callback.headers.getSetCookie().find((c) => /eap_session=/.test(c)) ?? ''
-  return { callback, cookie: setCookie.split(';')[0]! }
+  return { callback, cookie: setCookie.split(';')[0]!, code: callbackUrl.searchParams.get('code')! }
 }
 
 /** What the provider was asked: its request log (method, path, OAuth params, Authorization). */

@@ -39,15 +39,11 @@ async function fakeLog(): Promise<FakeRequest[]> {
   return (await fetch(`${inject('authingHost')}/_test/requests`)).json()
 }
 
-async function lastRequest(path: string, clientId?: string): Promise<FakeRequest> {
-  const log = await fakeLog()
-  return log
-    .filter(
-      (r) =>
-        r.path === path &&
-        (clientId === undefined || r.params.client_id === clientId || r.authorization !== null)
-    )
-    .at(-1)!
+/** The one request to `path` whose parameter `name` had `value` (codes and tokens are unique). */
+async function requestWith(path: string, name: string, value: string): Promise<FakeRequest> {
+  const found = (await fakeLog()).filter((r) => r.path === path && r.params[name] === value)
+  expect(found, `${path} with ${name}`).toHaveLength(1)
+  return found[0]!
 }
 
 /** Gets a code from the fake's authorization endpoint (it signs the seed user in at once). */
@@ -85,8 +81,8 @@ describe('the OAuth client against Authing in OAuth mode', () => {
     'runs every operation with $method on every endpoint',
     async (c) => {
       const client = authingClient(c)
-      const wire = async (path: string) => {
-        const r = (await fakeLog()).filter((x) => x.path === path).at(-1)!
+      const wire = async (path: string, name: string, value: string) => {
+        const r = await requestWith(path, name, value)
         expect(r.contentType).toMatch(/^application\/x-www-form-urlencoded/)
         if (c.method === 'client_secret_basic') {
           const [id, secret] = atob(r.authorization!.slice(6)).split(':')
@@ -105,20 +101,24 @@ describe('the OAuth client against Authing in OAuth mode', () => {
         return r
       }
 
-      const tokens = await client.getAccessTokenByCode(await codeFor(client))
+      const code = await codeFor(client)
+      const tokens = await client.getAccessTokenByCode(code)
       expect(tokens).toMatchObject({ expires_in: 1209599, scope: 'user' })
       expect(tokens.token_type.toLowerCase()).toBe('bearer')
       expect(tokens.access_token).toMatch(HEX40)
       expect(tokens.refresh_token).toMatch(HEX40)
       expect(tokens.id_token).toBeUndefined()
-      expect((await wire('/oauth/token')).params.grant_type).toBe('authorization_code')
+      expect((await wire('/oauth/token', 'code', code)).params.grant_type).toBe(
+        'authorization_code'
+      )
 
       expect(await client.getUserInfoByAccessToken(tokens.access_token)).toEqual(SEED_USERINFO)
 
       const refreshed = await client.getNewAccessTokenByRefreshToken(tokens.refresh_token!)
       expect(refreshed.access_token).toMatch(HEX40)
       expect(refreshed.access_token).not.toBe(tokens.access_token)
-      expect((await wire('/oauth/token')).params.grant_type).toBe('refresh_token')
+      const refreshRequest = await wire('/oauth/token', 'refresh_token', tokens.refresh_token!)
+      expect(refreshRequest.params.grant_type).toBe('refresh_token')
 
       const active = await client.introspectToken(refreshed.access_token)
       expect(active).toMatchObject({
@@ -129,10 +129,10 @@ describe('the OAuth client against Authing in OAuth mode', () => {
         scope: 'user',
         token_type: 'Bearer',
       })
-      expect((await wire('/oauth/token/introspection')).params.token).toBe(refreshed.access_token)
+      await wire('/oauth/token/introspection', 'token', refreshed.access_token)
 
       expect(await client.revokeToken(refreshed.access_token)).toBe(true)
-      expect((await wire('/oauth/token/revocation')).params.token).toBe(refreshed.access_token)
+      await wire('/oauth/token/revocation', 'token', refreshed.access_token)
       expect(await client.introspectToken(refreshed.access_token)).toEqual({ active: false })
     }
   )
@@ -150,7 +150,7 @@ describe('the OAuth client against Authing in OAuth mode', () => {
       .replace(/=+$/, '')
     const code = await codeFor(client, challenge)
     await client.getAccessTokenByCode(code, { codeVerifier: verifier })
-    expect((await lastRequest('/oauth/token')).params.code_verifier).toBe(verifier)
+    expect((await requestWith('/oauth/token', 'code', code)).params.code_verifier).toBe(verifier)
     const wrong = await codeFor(client, challenge)
     await expect(
       client.getAccessTokenByCode(wrong, { codeVerifier: 'w'.repeat(43) })

@@ -65,9 +65,11 @@ describe('the OAuth client against a real OpenID Connect provider', () => {
 
     const active = await client.introspectToken(refreshed.access_token, 'access_token')
     expect(active).toMatchObject({ active: true, sub: 'olivia', client_id: c.id })
-    const introspection = (await providerRequests())
-      .filter((r) => r.path === '/token/introspection')
-      .at(-1)!
+    const introspections = (await providerRequests()).filter(
+      (r) => r.path === '/token/introspection' && r.params.token === refreshed.access_token
+    )
+    expect(introspections).toHaveLength(1)
+    const introspection = introspections[0]!
     expect(introspection.params.token_type_hint).toBe('access_token')
     if (c.method === 'client_secret_basic') expect(introspection.authorization).toMatch(/^Basic /)
     else expect(introspection.authorization).toBeNull()

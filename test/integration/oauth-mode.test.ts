@@ -28,13 +28,16 @@ async function signInAuthing(e: Env, path = '/dashboard?tab=1') {
   const { authorizeUrl, jar } = await startSignIn(path, e)
   const atProvider = await fetch(authorizeUrl, { redirect: 'manual' })
   let callback: Response
+  let code: string
   if (atProvider.status === 302) {
     const location = new URL(atProvider.headers.get('location')!)
+    code = location.searchParams.get('code')!
     callback = await send(navigation(location.href, { headers: { cookie: jar.header() } }), e)
   } else {
     // response_mode=form_post: the provider's page POSTs code and state to the callback.
     const page = await atProvider.text()
     const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)![1]!
+    code = field('code')
     callback = await send(
       new Request(`${SITE}/_auth/callback`, {
         method: 'POST',
@@ -49,7 +52,7 @@ async function signInAuthing(e: Env, path = '/dashboard?tab=1') {
     )
   }
   const cookie = callback.headers.getSetCookie().find((c) => c.includes('eap_session='))
-  return { authorizeUrl, callback, cookie: cookie?.split(';')[0] ?? '', jar }
+  return { authorizeUrl, callback, cookie: cookie?.split(';')[0] ?? '', jar, code }
 }
 
 async function fakeRequests(): Promise<{ path: string; params: Record<string, string> }[]> {
@@ -59,7 +62,7 @@ async function fakeRequests(): Promise<{ path: string; params: Record<string, st
 describe('the proxy against Authing in OAuth mode', () => {
   it('signs in end to end and forwards the identity from userinfo', async () => {
     const e = authingEnv()
-    const { authorizeUrl, callback, cookie } = await signInAuthing(e)
+    const { authorizeUrl, callback, cookie, code } = await signInAuthing(e)
     expect(authorizeUrl.pathname).toBe('/oauth/auth')
     expect(authorizeUrl.searchParams.get('scope')).toBe('user')
     expect(authorizeUrl.searchParams.has('nonce')).toBe(false)
@@ -75,7 +78,9 @@ describe('the proxy against Authing in OAuth mode', () => {
     expect(echo.headers['x-auth-request-user']).toBe('603f184cec4505e2868431fc')
     // The seed's user has email_verified: false, so the email is not vouched for.
     expect(echo.headers['x-auth-request-email']).toBeUndefined()
-    const token = (await fakeRequests()).filter((r) => r.path === '/oauth/token').at(-1)!
+    const token = (await fakeRequests()).find(
+      (r) => r.path === '/oauth/token' && r.params.code === code
+    )!
     expect(token.params.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/)
   })
 
@@ -94,10 +99,12 @@ describe('the proxy against Authing in OAuth mode', () => {
 
   it('leaves PKCE out with OAUTH_PKCE=false', async () => {
     const e = authingEnv({ OAUTH_PKCE: 'false' })
-    const { authorizeUrl, callback } = await signInAuthing(e)
+    const { authorizeUrl, callback, code } = await signInAuthing(e)
     expect(authorizeUrl.searchParams.has('code_challenge')).toBe(false)
     expect(callback.status).toBe(302)
-    const token = (await fakeRequests()).filter((r) => r.path === '/oauth/token').at(-1)!
+    const token = (await fakeRequests()).find(
+      (r) => r.path === '/oauth/token' && r.params.code === code
+    )!
     expect(token.params.code_verifier).toBeUndefined()
   })
 

@@ -95,9 +95,10 @@ describe('signing in through a real OpenID Connect provider', () => {
   })
 
   it('exchanges the code with the PKCE verifier and client_secret_post', async () => {
-    await signIn('/', 'bob')
-    const log = await providerRequests()
-    const token = log.filter((r) => r.path === '/token').at(-1)!
+    const { code } = await signIn('/', 'bob')
+    const token = (await providerRequests()).find(
+      (r) => r.path === '/token' && r.params.code === code
+    )!
     expect(token.method).toBe('POST')
     expect(token.status).toBe(200)
     expect(token.params.grant_type).toBe('authorization_code')
@@ -112,8 +113,11 @@ describe('signing in through a real OpenID Connect provider', () => {
       CLIENT_SECRET: 'basic:secret+/=%',
       TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_basic',
     })
-    expect((await signIn('/b', 'carol', basic)).callback.headers.get('location')).toBe('/b')
-    const basicToken = (await providerRequests()).filter((r) => r.path === '/token').at(-1)!
+    const basicSignIn = await signIn('/b', 'carol', basic)
+    expect(basicSignIn.callback.headers.get('location')).toBe('/b')
+    const basicToken = (await providerRequests()).find(
+      (r) => r.path === '/token' && r.params.code === basicSignIn.code
+    )!
     expect(basicToken.authorization).toMatch(/^Basic /)
     expect(basicToken.params.client_secret).toBeUndefined()
 
