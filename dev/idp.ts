@@ -130,6 +130,8 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Every refresh returns a new refresh token; reusing an old one revokes the whole grant.
+    rotateRefreshToken: true,
     pkce: { required: () => true },
     // Lifetimes in seconds, stated so the provider does not warn about its defaults.
     ttl: {

@@ -10,32 +10,49 @@ import { renderError } from './middleware/on-error'
 import { requireAuth } from './middleware/require-auth'
 import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
+import { checkBearer } from './middleware/bearer'
 import { forwardToOrigin } from './proxy/forward'
 import { callback } from './routes/callback'
 import { login } from './routes/login'
+import { logout, logoutForm, userinfo } from './routes/logout'
+import { createProxyState } from './state'
 import type { AppEnv } from './types'
 
-/** What {@link createApp} may be given; tests inject faults here. */
+/** What {@link createApp} may be given; tests inject faults and a clock here. */
 export interface AppOptions {
   /** `fetch` for provider calls and the origin; the global one by default. */
   fetch?: typeof fetch
+  /** The clock, in epoch milliseconds; `Date.now` by default. */
+  now?: () => number
 }
 
-/** Builds the proxy as a Hono app (its `fetch` is the Worker's `fetch` handler). */
+/**
+ * Builds the proxy as a Hono app (its `fetch` is the Worker's `fetch` handler). The app holds the
+ * per-isolate caches, so the Worker makes it once per isolate.
+ */
 export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>()
+  const state = createProxyState(options.now)
   app.use('*', requireHttps)
-  app.use('*', loadConfig(options.fetch ? { fetch: options.fetch } : {}))
+  app.use('*', loadConfig({ ...(options.fetch && { fetch: options.fetch }) }))
+  app.use('*', async function provideState(c, next) {
+    c.set('state', state)
+    c.set('identity', null)
+    await next()
+  })
 
   app.get('/_auth/login', login)
   app.get('/_auth/callback', callback)
   app.post('/_auth/callback', callback)
+  app.get('/_auth/logout', logoutForm)
+  app.post('/_auth/logout', logout)
+  app.get('/_auth/userinfo', loadSession, userinfo)
   app.all('/_auth/*', () => {
     throw new ProxyError('not_found')
   })
 
-  app.all('*', loadSession, requireAuth, function proxy(c) {
-    return forwardToOrigin(c.req.raw, c.var.config.originUrl, c.var.session!.claims, options.fetch)
+  app.all('*', loadSession, checkBearer, requireAuth, function proxy(c) {
+    return forwardToOrigin(c.req.raw, c.var.config.originUrl, c.var.identity!, options.fetch)
   })
 
   app.onError(renderError)

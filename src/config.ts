@@ -35,6 +35,13 @@ export interface Env {
   COOKIE_SECRET?: string
   OAUTH_TIMEOUT_MS?: string
   SESSION_MAX_AGE_SECONDS?: string
+  SESSION_IDLE_SECONDS?: string
+  REFRESH_SKEW_SECONDS?: string
+  INTROSPECTION?: string
+  INTROSPECTION_CACHE_TTL_SECONDS?: string
+  INTROSPECTION_NEGATIVE_TTL_SECONDS?: string
+  BEARER_USERINFO?: string
+  POST_LOGOUT_REDIRECT_URI?: string
 }
 
 /** The checked, frozen configuration. URLs are parsed; durations carry their unit in the name. */
@@ -63,6 +70,20 @@ export interface Config {
   oauthTimeoutMs: number
   /** Absolute lifetime of a session, in seconds (KV `expirationTtl` and cookie `Max-Age`). */
   sessionMaxAgeSeconds: number
+  /** A session unused this long (seconds) ends; tracked in KV at most once a minute. */
+  sessionIdleSeconds: number
+  /** Refresh this many seconds before the access token expires. */
+  refreshSkewSeconds: number
+  /** Re-check access tokens at the introspection endpoint (RFC 7662). */
+  introspection: boolean
+  /** How long an active introspection answer is trusted, in seconds (never past the token's `exp`). */
+  introspectionCacheTtlSeconds: number
+  /** How long an inactive answer is remembered, in seconds. */
+  introspectionNegativeTtlSeconds: number
+  /** For Bearer requests, take the identity from userinfo as well as introspection. */
+  bearerUserinfo: boolean
+  /** Where the provider sends the browser after sign-out; undefined means the site's `/`. */
+  postLogoutRedirectUri: URL | undefined
   sessions: KVNamespace
 }
 
@@ -195,6 +216,14 @@ export function parseConfig(env: Env): Config {
     KV_MIN_TTL_SECONDS
   )
 
+  const sessionIdleSeconds = read.integer('SESSION_IDLE_SECONDS', 1800, KV_MIN_TTL_SECONDS)
+  const refreshSkewSeconds = read.integer('REFRESH_SKEW_SECONDS', 30, 0)
+  const introspection = read.boolean('INTROSPECTION', true)
+  const introspectionCacheTtlSeconds = read.integer('INTROSPECTION_CACHE_TTL_SECONDS', 60, 1)
+  const introspectionNegativeTtlSeconds = read.integer('INTROSPECTION_NEGATIVE_TTL_SECONDS', 10, 0)
+  const bearerUserinfo = read.boolean('BEARER_USERINFO', false)
+  const postLogoutRedirectUri = read.url('POST_LOGOUT_REDIRECT_URI', { idp: true, optional: true })
+
   const sessions = env.SESSIONS
   if (!sessions || typeof sessions.get !== 'function' || typeof sessions.put !== 'function') {
     problems.push('the KV binding SESSIONS is missing (add [[kv_namespaces]] to wrangler.toml)')
@@ -217,6 +246,13 @@ export function parseConfig(env: Env): Config {
     cookieSecret: cookieSecret!,
     oauthTimeoutMs,
     sessionMaxAgeSeconds,
+    sessionIdleSeconds,
+    refreshSkewSeconds,
+    introspection,
+    introspectionCacheTtlSeconds,
+    introspectionNegativeTtlSeconds,
+    bearerUserinfo,
+    postLogoutRedirectUri,
     sessions,
   })
 }

@@ -4,7 +4,8 @@
  */
 import type { Config, Env } from './config'
 import type { OAuthClient } from './oauth/client'
-import type { SessionRecord } from './session/session-store'
+import type { SessionClaims, SessionRecord } from './session/session-store'
+import type { ProxyState } from './state'
 
 /** Hono's `Env` for this app. */
 export interface AppEnv {
@@ -12,7 +13,12 @@ export interface AppEnv {
   Variables: {
     config: Config
     oauth: OAuthClient
-    /** The signed-in session, or null (set by the session middleware). */
+    /** Per-isolate caches and the clock. */
+    state: ProxyState
+    /** The signed-in session and its id, or null (set by the session middleware). */
     session: SessionRecord | null
+    sessionId: string | null
+    /** Who the request is from: the session's claims, or a Bearer token's; null when unknown. */
+    identity: SessionClaims | null
   }
 }

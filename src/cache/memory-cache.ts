@@ -35,6 +35,13 @@ export class MemoryCache<V> {
     this.#entries.set(key, { value, expiresAt })
   }
 
+  /** Replaces the value of a live entry, keeping its expiry; does nothing when there is none. */
+  update(key: string, value: V, nowSeconds: number): void {
+    const entry = this.#entries.get(key)
+    if (entry && nowSeconds < entry.expiresAt) entry.value = value
+  }
+
+  /** Drops `key`. */
   delete(key: string): void {
     this.#entries.delete(key)
   }
@@ -47,6 +54,7 @@ export class MemoryCache<V> {
 export class SingleFlight<V> {
   readonly #running = new Map<string, Promise<V>>()
 
+  /** `work()`, or the promise of the run already going on for `key`. */
   run(key: string, work: () => Promise<V>): Promise<V> {
     let running = this.#running.get(key)
     if (!running) {

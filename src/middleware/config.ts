@@ -10,10 +10,13 @@ import { log } from '../log'
 import { createOAuthClient, type OAuthClient } from '../oauth/client'
 import type { AppEnv } from '../types'
 
-const clients = new WeakMap<Config, OAuthClient>()
 const logged = new WeakSet<ConfigError>()
 
-function oauthClientFor(config: Config, fetchImpl?: typeof fetch): OAuthClient {
+function oauthClientFor(
+  clients: WeakMap<Config, OAuthClient>,
+  config: Config,
+  fetchImpl?: typeof fetch
+): OAuthClient {
   let client = clients.get(config)
   if (!client) {
     // Once per configuration, so once per isolate.
@@ -49,6 +52,8 @@ export interface LoadConfigOptions {
  * @throws {ProxyError} `config_invalid` (500) listing every bad setting, never a value.
  */
 export function loadConfig(options: LoadConfigOptions = {}) {
+  // One OAuth client per configuration, per app (so per isolate).
+  const clients = new WeakMap<Config, OAuthClient>()
   return createMiddleware<AppEnv>(async function loadConfig(c, next) {
     let config: Config
     try {
@@ -62,7 +67,7 @@ export function loadConfig(options: LoadConfigOptions = {}) {
       throw new ProxyError('config_invalid', { cause: err })
     }
     c.set('config', config)
-    c.set('oauth', oauthClientFor(config, options.fetch))
+    c.set('oauth', oauthClientFor(clients, config, options.fetch))
     await next()
   })
 }

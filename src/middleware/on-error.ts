@@ -22,6 +22,7 @@ const TITLES: Record<ProxyError['code'], string> = {
   login_state_invalid: 'This sign-in cannot be completed',
   login_failed: 'Sign-in failed',
   access_denied: 'Sign-in refused',
+  cross_site_request: 'Refused',
   idp_error: 'The identity provider answered wrongly',
   idp_unavailable: 'The identity provider is unavailable',
   session_store_unavailable: 'Sessions are unavailable',

@@ -1,6 +1,6 @@
 /**
  * @module
- * Lets signed-in requests through. Without a session, a browser navigation is redirected to sign
+ * Lets requests with an identity (a session or an active Bearer token) through. Without a session, a browser navigation is redirected to sign
  * in (and comes back to the same path and query); anything else gets a 401 JSON answer and is
  * never redirected, so API clients and XHR see a status they can act on.
  */
@@ -13,7 +13,7 @@ import { safeReturnTo } from '../utils/return-to'
 
 /** Middleware: passes when `c.var.session` is set; else a 302 to sign in, or a 401 JSON body. */
 export const requireAuth = createMiddleware<AppEnv>(async function requireAuth(c, next) {
-  if (c.var.session) return next()
+  if (c.var.identity) return next()
   const url = new URL(c.req.url)
   // A path like `//evil.example/x` is ours, but as a Location it would leave the site.
   const returnTo = safeReturnTo(url.pathname + url.search, url.origin)

@@ -42,7 +42,7 @@ export function upstreamUrl(originUrl: URL, requestUrl: URL): URL {
  * The headers sent upstream: the client's, minus the proxy's cookies, identity headers, `Host`
  * (fetch sets it for the origin), plus identity (when signed in) and `X-Forwarded-*`.
  */
-export function upstreamHeaders(request: Request, claims: SessionClaims | null): Headers {
+export function upstreamHeaders(request: Request, claims: SessionClaims): Headers {
   const requestUrl = new URL(request.url)
   const headers = stripIdentityHeaders(new Headers(request.headers))
   const cookie = stripProxyCookies(headers.get('cookie'))
@@ -54,7 +54,7 @@ export function upstreamHeaders(request: Request, claims: SessionClaims | null):
   const clientIp = request.headers.get('cf-connecting-ip')
   if (clientIp) headers.set('X-Forwarded-For', clientIp)
   else headers.delete('x-forwarded-for')
-  if (claims) setIdentityHeaders(headers, claims)
+  setIdentityHeaders(headers, claims)
   return headers
 }
 
@@ -66,7 +66,7 @@ export function upstreamHeaders(request: Request, claims: SessionClaims | null):
 export async function forwardToOrigin(
   request: Request,
   originUrl: URL,
-  claims: SessionClaims | null,
+  claims: SessionClaims,
   fetchImpl: typeof fetch = fetch
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'

@@ -12,11 +12,17 @@ import { ProxyError } from '../errors'
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
 import type { TokenSet } from '../oauth/client'
-import { serializeSessionCookie } from '../session/cookie'
+import { backgroundOf } from '../middleware/background'
+import { readSessionCookie, serializeSessionCookie } from '../session/cookie'
 import { clearLoginCookie, hasLoginCookie } from '../session/login-cookie'
 import { takeLoginTransaction } from '../session/login-transaction'
 import { expectedSubject, pickSessionClaims } from '../session/claims'
-import { createSession, type SessionClaims, type SessionRecord } from '../session/session-store'
+import {
+  createSession,
+  deleteSession,
+  type SessionClaims,
+  type SessionRecord,
+} from '../session/session-store'
 import type { AppEnv } from '../types'
 import { sha256Hex } from '../utils/crypto'
 import { safeReturnTo } from '../utils/return-to'
@@ -133,14 +139,32 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
     throw err
   }
 
-  const nowSeconds = Math.floor(Date.now() / 1000)
+  const nowSeconds = c.var.state.nowSeconds()
+  const sessionTokens = toSessionTokens(tokens, nowSeconds)
   let id: string
   try {
     id = await createSession(
       config.sessions,
-      { v: 1, claims, tokens: toSessionTokens(tokens, nowSeconds), createdAt: nowSeconds },
+      {
+        v: 1,
+        claims,
+        tokens: sessionTokens,
+        createdAt: nowSeconds,
+        lastSeenAt: nowSeconds,
+        // The token endpoint just issued this token: it is active.
+        checkedUntil: Math.min(
+          nowSeconds + config.introspectionCacheTtlSeconds,
+          sessionTokens.expiresAt ?? Infinity
+        ),
+      },
       config.sessionMaxAgeSeconds
     )
+    // A new sign-in gets a new session; the one this browser had before ends.
+    const previous = await readSessionCookie(cookieHeader, url, config.cookieSecret)
+    if (previous) {
+      c.var.state.sessions.delete(previous)
+      backgroundOf(c)(deleteSession(config.sessions, previous))
+    }
   } catch (err) {
     throw new ProxyError('session_store_unavailable', {
       cause: err,

@@ -30,6 +30,25 @@ export interface SessionRecord {
   claims: SessionClaims
   tokens: SessionTokens
   createdAt: number
+  /** Last use, written at most once a minute (for `SESSION_IDLE_SECONDS`). */
+  lastSeenAt: number
+  /** Until when the access token is known active without asking the introspection endpoint. */
+  checkedUntil?: number
+}
+
+/** KV refuses an `expirationTtl` below 60 seconds. */
+const KV_MIN_TTL_SECONDS = 60
+
+/**
+ * The KV `expirationTtl` that ends a record at the session's absolute end
+ * (`createdAt + maxAgeSeconds`), but not below KV's minimum of 60 s.
+ */
+export function sessionTtlSeconds(
+  record: SessionRecord,
+  maxAgeSeconds: number,
+  nowSeconds: number
+): number {
+  return Math.max(KV_MIN_TTL_SECONDS, record.createdAt + maxAgeSeconds - nowSeconds)
 }
 
 /**
@@ -57,4 +76,26 @@ export async function getSession(kv: KVNamespace, id: string): Promise<SessionRe
   const record = await kv.get<SessionRecord>(`session:${id}`, 'json')
   if (!record || record.v !== 1 || typeof record.claims?.sub !== 'string') return null
   return record
+}
+
+/**
+ * Writes `record` back under `session:<id>` (after a refresh or an idle mark).
+ * @param ttlSeconds KV `expirationTtl` (see {@link sessionTtlSeconds}).
+ * @throws when KV refuses the write.
+ */
+export async function putSession(
+  kv: KVNamespace,
+  id: string,
+  record: SessionRecord,
+  ttlSeconds: number
+): Promise<void> {
+  await kv.put(`session:${id}`, JSON.stringify(record), { expirationTtl: ttlSeconds })
+}
+
+/**
+ * Deletes a session (sign-out, expiry, inactive token).
+ * @throws when KV fails.
+ */
+export async function deleteSession(kv: KVNamespace, id: string): Promise<void> {
+  await kv.delete(`session:${id}`)
 }
