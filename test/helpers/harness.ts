@@ -144,11 +144,12 @@ export interface SignedIn {
 export async function signIn(
   path = '/',
   username = 'alice',
-  e: Env = testEnv()
+  e: Env = testEnv(),
+  send_: (req: Request) => Promise<Response> = (req) => send(req, e)
 ): Promise<SignedIn> {
-  const { authorizeUrl, jar } = await startSignIn(path, e)
+  const { authorizeUrl, jar } = await startSignIn(path, e, SITE, send_)
   const callbackUrl = await loginAtProvider(authorizeUrl.href, username)
-  const callback = await send(callbackRequest(callbackUrl, jar), e)
+  const callback = await send_(callbackRequest(callbackUrl, jar))
   const setCookie = callback.headers.getSetCookie().find((c) => /eap_session=/.test(c)) ?? ''
   return { callback, cookie: setCookie.split(';')[0]!, code: callbackUrl.searchParams.get('code')! }
 }
@@ -195,4 +196,22 @@ export function brokenKv(): KVNamespace {
     list: fail,
     getWithMetadata: fail,
   } as unknown as KVNamespace
+}
+
+/** A KV binding that counts calls, to check the per-request budget. */
+export function countingKv(inner: KVNamespace) {
+  const counts = { get: 0, put: 0, delete: 0, list: 0 }
+  const count =
+    (name: keyof typeof counts) =>
+    (...args: unknown[]) => {
+      counts[name]++
+      return (inner[name] as (...a: unknown[]) => unknown).apply(inner, args)
+    }
+  const kv = {
+    get: count('get'),
+    put: count('put'),
+    delete: count('delete'),
+    list: count('list'),
+  } as unknown as KVNamespace
+  return { kv, counts }
 }

@@ -13,6 +13,8 @@ export const TEST_CLIENTS = {
   },
   basic: { id: 'client-basic', secret: 'basic:secret+/=%', method: 'client_secret_basic' },
   none: { id: 'client-public', secret: undefined, method: 'none' },
+  /** Used only by the session-lifetime tests, so their provider log is theirs alone. */
+  session: { id: 'client-session', secret: 'session-secret', method: 'client_secret_post' },
 } as const
 
 export const REDIRECT_URIS = [`${SITE}/_auth/callback`, `${HTTP_SITE}/_auth/callback`]
