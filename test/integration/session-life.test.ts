@@ -1,72 +1,16 @@
-import { env } from 'cloudflare:test'
 import { describe, expect, inject, it } from 'vitest'
 import type { EchoedRequest } from '../../dev/echo-types'
-import { createApp } from '../../src/app'
 import type { Env } from '../../src/config'
-import { createOAuthClient } from '../../src/oauth/client'
-import type { SessionRecord } from '../../src/session/session-store'
+import { countingKv, navigation, providerRequests, signIn } from '../helpers/harness'
 import {
-  countingKv,
-  navigation,
-  providerRequests,
-  sendTo,
-  signIn,
-  SITE,
-  testEnv,
-} from '../helpers/harness'
-import { TEST_CLIENTS } from '../support/clients'
-
-const CLIENT = TEST_CLIENTS.session
-
-/** An app with its own caches and a clock the test moves. */
-/** Refresh tests jump an hour at once: a day of idle time keeps the idle rule out of their way. */
-const LONG_IDLE = { SESSION_IDLE_SECONDS: '86400' }
-
-function world(overrides: Record<string, unknown> = {}, fetchImpl?: typeof fetch) {
-  const clock = { ms: Date.now() }
-  const app = createApp({ now: () => clock.ms, ...(fetchImpl && { fetch: fetchImpl }) })
-  const e = testEnv({ CLIENT_ID: CLIENT.id, CLIENT_SECRET: CLIENT.secret, ...overrides })
-  const send = (req: Request, envOverride: Env = e) => sendTo(app, req, envOverride)
-  return {
-    app,
-    e,
-    clock,
-    send,
-    advance(seconds: number) {
-      clock.ms += seconds * 1000
-    },
-    async signIn(username = 'sam') {
-      return signIn('/', username, e, (req) => send(req))
-    },
-  }
-}
-
-const api = (cookie: string, path = '/api', headers: Record<string, string> = {}) =>
-  new Request(`${SITE}${path}`, { headers: { accept: 'application/json', cookie, ...headers } })
-
-async function record(cookie: string): Promise<SessionRecord | null> {
-  const id = cookie.split('=')[1]!.split('.')[0]!
-  return (env as unknown as Env).SESSIONS.get<SessionRecord>(`session:${id}`, 'json')
-}
-
-/** Provider requests of the session test client, optionally only those with a parameter value. */
-async function calls(path: string, param?: [string, string]) {
-  return (await providerRequests()).filter(
-    (r) =>
-      r.path === path &&
-      (r.params.client_id === CLIENT.id || r.authorization !== null) &&
-      (!param || r.params[param[0]] === param[1])
-  )
-}
-
-const sessionClient = () =>
-  createOAuthClient({
-    protocol: 'oidc',
-    issuer: new URL(inject('issuer')),
-    clientId: CLIENT.id,
-    clientSecret: CLIENT.secret,
-    redirectUri: `${SITE}/_auth/callback`,
-  })
+  api,
+  calls,
+  CLIENT,
+  LONG_IDLE,
+  record,
+  sessionClient,
+  world,
+} from '../helpers/session-world'
 
 describe('refresh', () => {
   it('refreshes an expired access token once for many concurrent requests, keeping the rotated token', async () => {
@@ -201,83 +145,6 @@ describe('Bearer tokens', () => {
     const malformed = await w.send(api('', '/api', { authorization: 'Bearer a b' }))
     expect(malformed.status).toBe(400)
     expect(malformed.headers.get('www-authenticate')).toBe('Bearer error="invalid_request"')
-  })
-})
-
-describe('sign-out', () => {
-  it('revokes the tokens, deletes the session, clears the cookie and goes to the provider', async () => {
-    const w = world()
-    const { cookie } = await w.signIn('sara')
-    const rec = (await record(cookie))!
-    const res = await w.send(
-      new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie, origin: SITE } })
-    )
-    expect(res.status).toBe(302)
-    const location = new URL(res.headers.get('location')!)
-    expect(location.origin + location.pathname).toBe(`${inject('issuer')}/session/end`)
-    expect(location.searchParams.get('id_token_hint')).toBe(rec.tokens.idToken)
-    expect(location.searchParams.get('post_logout_redirect_uri')).toBe(`${SITE}/`)
-    expect(res.headers.get('clear-site-data')).toBe('"cookies"')
-    expect(res.headers.getSetCookie()[0]).toMatch(/^__Host-eap_session=; Max-Age=0/)
-    const revocations = (await providerRequests()).filter(
-      (r) =>
-        r.path === '/token/revocation' &&
-        (r.params.token === rec.tokens.refreshToken || r.params.token === rec.tokens.accessToken)
-    )
-    expect(revocations.map((r) => r.params.token_type_hint)).toEqual([
-      'refresh_token',
-      'access_token',
-    ])
-    expect(await record(cookie)).toBeNull()
-    expect((await w.send(api(cookie))).status).toBe(401)
-  })
-
-  it('refuses a cross-site POST and keeps the session', async () => {
-    const w = world()
-    const { cookie } = await w.signIn('carl')
-    const cross = await w.send(
-      new Request(`${SITE}/_auth/logout`, {
-        method: 'POST',
-        headers: { cookie, origin: 'https://evil.example', accept: 'text/html' },
-      })
-    )
-    expect(cross.status).toBe(403)
-    const fetchMeta = await w.send(
-      new Request(`${SITE}/_auth/logout`, {
-        method: 'POST',
-        headers: { cookie, 'sec-fetch-site': 'cross-site' },
-      })
-    )
-    expect(fetchMeta.status).toBe(403)
-    expect((await w.send(api(cookie))).status).toBe(200)
-  })
-
-  it('shows a page with a button that POSTs', async () => {
-    const w = world()
-    const { cookie } = await w.signIn('gail')
-    const res = await w.send(navigation('/_auth/logout', { headers: { cookie } }))
-    expect(res.status).toBe(200)
-    const body = await res.text()
-    expect(body).toContain('<form method="post" action="/_auth/logout">')
-    expect(body).toContain('gail@example.com')
-  })
-})
-
-describe('/_auth/userinfo', () => {
-  it("returns the signed-in user's claims without tokens, and 401 without a session", async () => {
-    const w = world()
-    const { cookie } = await w.signIn('uma')
-    const res = await w.send(api(cookie, '/_auth/userinfo'))
-    expect(res.status).toBe(200)
-    const body = await res.json()
-    expect(body).toEqual({
-      sub: 'uma',
-      email: 'uma@example.com',
-      email_verified: true,
-      preferred_username: 'uma',
-      name: 'uma',
-    })
-    expect((await w.send(api('', '/_auth/userinfo'))).status).toBe(401)
   })
 })
 
