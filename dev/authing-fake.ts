@@ -12,9 +12,10 @@
  * `truncated` (cut JSON) or `hang` (never answers), and endpoint is `token`, `userinfo`,
  * `introspection` or `revocation`. Such clients use `client_secret_post` with `fault-secret`.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { answerFault, authenticatedClient, FAULT, hs256 } from './authing-fake-wire.ts'
 import { SEED_USERINFO } from './authing-seed.ts'
 
 type AuthMethod = 'client_secret_post' | 'client_secret_basic' | 'none'
@@ -42,10 +43,7 @@ export interface RunningAuthingFake {
   close(): Promise<void>
 }
 
-const FAULT =
-  /^fault-(oauth_error|server_error|html|truncated|hang)-(token|userinfo|introspection|revocation)$/
 const hex40 = () => randomBytes(20).toString('hex')
-const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '))
 
 interface Grant {
   clientId: string
@@ -53,13 +51,6 @@ interface Grant {
   /** `oauth` or `oidc`: the path prefix the grant started under. */
   protocol: string
   nonce?: string
-}
-
-/** An HS256 JWT (RFC 7519) of `claims` under `key`. */
-function hs256(claims: Record<string, unknown>, key: string): string {
-  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
-  const input = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`
-  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`
 }
 
 /**
@@ -89,59 +80,18 @@ export async function startAuthingFake(
       .end(JSON.stringify(body))
 
   /** Applies a fault for `endpoint` when `clientId` asks for one; true when it answered. */
-  const fault = (res: ServerResponse, clientId: string | undefined, endpoint: string): boolean => {
-    const match = clientId ? FAULT.exec(clientId) : null
-    if (!match || match[2] !== endpoint) return false
-    switch (match[1]) {
-      case 'oauth_error':
-        json(res, 400, { error: 'invalid_request', error_description: 'the fake refused it' })
-        break
-      case 'server_error':
-        res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error')
-        break
-      case 'html':
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Login</body></html>')
-        break
-      case 'truncated':
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"abc","tok')
-        break
-      default:
-        hanging.add(res)
-    }
-    return true
-  }
+  const fault = (res: ServerResponse, clientId: string | undefined, endpoint: string): boolean =>
+    answerFault(res, clientId, endpoint, hanging)
 
-  /**
-   * Checks client authentication as RFC 6749 2.3.1 puts it on the wire for the client's method.
-   * @returns the client id, or undefined after answering 401 `invalid_client`.
-   */
+  /** The authenticated client, or undefined after answering 401 `invalid_client`. */
   const authenticate = (
     req: IncomingMessage,
     res: ServerResponse,
     params: Record<string, string>
   ): AuthingFakeClient | undefined => {
-    const header = req.headers.authorization
-    let id = params.client_id
-    let secret = params.client_secret
-    let basic = false
-    if (header?.startsWith('Basic ')) {
-      const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
-      const colon = decoded.indexOf(':')
-      id = formDecode(decoded.slice(0, colon))
-      secret = formDecode(decoded.slice(colon + 1))
-      basic = true
-    }
-    const client = clientFor(id)
-    const ok =
-      client !== undefined &&
-      (client.method === 'client_secret_basic'
-        ? basic && params.client_secret === undefined && secret === client.secret
-        : client.method === 'client_secret_post'
-          ? !basic && secret === client.secret
-          : !basic && secret === undefined && params.client_id === client.id)
-    if (!ok) {
+    const client = authenticatedClient(req.headers.authorization, params, clientFor)
+    if (!client) {
       json(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' })
-      return undefined
     }
     return client
   }
