@@ -40,17 +40,21 @@ export interface OAuthClientOptions {
   fetch?: typeof fetch
 }
 
-/** The default scope for a protocol (seed: `user` for OAuth 2.0). */
+/** The scope to ask for: `options.scope`, else `openid profile email` (oidc) or `user` (oauth, as the seed). */
 export function defaultScope(options: OAuthClientOptions): string {
   return options.scope ?? (options.protocol === 'oidc' ? 'openid profile email' : 'user')
 }
 
-/** oauth4webapi's client metadata for these options. */
+/** oauth4webapi's client metadata (`{ client_id }`) for these options. */
 export function clientMetadata(options: OAuthClientOptions): oauth.Client {
   return { client_id: options.clientId }
 }
 
-/** oauth4webapi's client authentication for `method` (RFC 6749 2.3.1; OIDC Core 9). */
+/**
+ * oauth4webapi's client authentication for `method` (RFC 6749 2.3.1; OIDC Core 9):
+ * `client_secret_post` (default), `client_secret_basic` or `none`. A missing secret is sent as
+ * empty, which the provider refuses with `invalid_client`; configuration checks catch it first.
+ */
 export function clientAuth(
   method: ClientAuthMethod | undefined,
   secret: string | undefined

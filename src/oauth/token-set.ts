@@ -17,7 +17,11 @@ export interface TokenSet {
   idTokenClaims?: oauth.IDToken
 }
 
-/** Picks the standard fields of a processed token response, plus the validated ID token claims. */
+/**
+ * Picks the standard fields of a token response processed by oauth4webapi (which has validated
+ * the ID token, if any), plus those validated claims.
+ * @throws only on a response oauth4webapi did not process (a programming error).
+ */
 export function toTokenSet(result: oauth.TokenEndpointResponse): TokenSet {
   const idTokenClaims = result.id_token ? oauth.getValidatedIdTokenClaims(result) : undefined
   return {

@@ -11,7 +11,8 @@ import type { SessionClaims } from '../session/session-store'
 import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
 
 /**
- * The `Cookie` header without the proxy's cookies; other cookies pass byte for byte.
+ * The `Cookie` header (RFC 6265 5.4) without the proxy's cookies; other cookies pass byte for
+ * byte.
  * @returns null when no cookie is left.
  */
 export function stripProxyCookies(cookieHeader: string | null): string | null {
@@ -31,7 +32,7 @@ export function stripProxyCookies(cookieHeader: string | null): string | null {
  * The URL at the origin for a request: the origin's base path joined with the request's path,
  * and the request's query.
  */
-export function upstreamUrl(originUrl: URL, requestUrl: URL): URL {
+export function buildUpstreamUrl(originUrl: URL, requestUrl: URL): URL {
   const url = new URL(originUrl.href)
   url.pathname = originUrl.pathname.replace(/\/$/, '') + requestUrl.pathname
   url.search = requestUrl.search
@@ -39,10 +40,12 @@ export function upstreamUrl(originUrl: URL, requestUrl: URL): URL {
 }
 
 /**
- * The headers sent upstream: the client's, minus the proxy's cookies, identity headers, `Host`
- * (fetch sets it for the origin), plus identity (when signed in) and `X-Forwarded-*`.
+ * The headers sent upstream: the client's, minus the proxy's cookies, every client copy of the
+ * identity headers, and `Host` (fetch sets it for the origin); plus the user's identity headers
+ * and the de facto `X-Forwarded-Host` / `-Proto` / `-For` (the standard `Forwarded`, RFC 7239, is
+ * removed rather than trusted).
  */
-export function upstreamHeaders(request: Request, claims: SessionClaims): Headers {
+export function buildUpstreamHeaders(request: Request, claims: SessionClaims): Headers {
   const requestUrl = new URL(request.url)
   const headers = stripIdentityHeaders(new Headers(request.headers))
   const cookie = stripProxyCookies(headers.get('cookie'))
@@ -70,9 +73,9 @@ export async function forwardToOrigin(
   fetchImpl: typeof fetch = fetch
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
-  const upstream = new Request(upstreamUrl(originUrl, new URL(request.url)), {
+  const upstream = new Request(buildUpstreamUrl(originUrl, new URL(request.url)), {
     method: request.method,
-    headers: upstreamHeaders(request, claims),
+    headers: buildUpstreamHeaders(request, claims),
     body: hasBody ? request.body : null,
     redirect: 'manual',
   })
