@@ -136,6 +136,23 @@ async function refresh(
   return record
 }
 
+/**
+ * What to write back for an idle mark or an introspection: the stored record (another isolate may
+ * have refreshed its tokens since this one read it; writing older tokens back would lose a rotated
+ * refresh token) with the later `lastSeenAt`, and `checkedUntil` only when it is about the same
+ * access token.
+ */
+export function mergeMarks(stored: SessionRecord, marked: SessionRecord): SessionRecord {
+  const sameToken = stored.tokens.accessToken === marked.tokens.accessToken
+  return {
+    ...stored,
+    lastSeenAt: Math.max(stored.lastSeenAt ?? 0, marked.lastSeenAt ?? 0),
+    ...(sameToken && {
+      checkedUntil: Math.max(stored.checkedUntil ?? 0, marked.checkedUntil ?? 0),
+    }),
+  }
+}
+
 function needsRefresh(record: SessionRecord, config: Config, nowSeconds: number): boolean {
   const expiresAt = record.tokens.expiresAt
   return expiresAt !== undefined && nowSeconds >= expiresAt - config.refreshSkewSeconds
@@ -212,9 +229,10 @@ export async function resumeSession(
     const latest = record
     deps.background(
       (async function markSession() {
+        const current = await getSession(config.sessions, id)
         // Never resurrect a session that was ended elsewhere (sign-out in another isolate).
-        if (!(await getSession(config.sessions, id))) return state.sessions.delete(id)
-        await store(id, latest, deps, nowSeconds)
+        if (!current) return state.sessions.delete(id)
+        await store(id, mergeMarks(current, latest), deps, nowSeconds)
       })()
     )
   }
