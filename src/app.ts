@@ -14,7 +14,8 @@ import { checkBearer } from './middleware/bearer'
 import { forwardToOrigin } from './proxy/forward'
 import { callback } from './routes/callback'
 import { login } from './routes/login'
-import { logout, logoutForm, userinfo } from './routes/logout'
+import { logout, logoutForm } from './routes/logout'
+import { userinfo } from './routes/userinfo'
 import { createProxyState } from './state'
 import type { AppEnv } from './types'
 
@@ -33,6 +34,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>()
   const state = createProxyState(options.now)
+  const bearer = checkBearer()
   app.use('*', requireHttps)
   app.use('*', loadConfig({ ...(options.fetch && { fetch: options.fetch }) }))
   app.use('*', async function provideState(c, next) {
@@ -51,7 +53,7 @@ export function createApp(options: AppOptions = {}) {
     throw new ProxyError('not_found')
   })
 
-  app.all('*', loadSession, checkBearer, requireAuth, function proxy(c) {
+  app.all('*', loadSession, bearer, requireAuth, function proxy(c) {
     return forwardToOrigin(c.req.raw, c.var.config.originUrl, c.var.identity!, options.fetch)
   })
 

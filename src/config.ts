@@ -6,6 +6,7 @@
  */
 
 import { makeSettingReaders } from './config-readers'
+import { KV_MIN_TTL_SECONDS } from './utils/kv'
 import type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode } from './oauth/types'
 
 export type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode }
@@ -114,8 +115,6 @@ const ENDPOINT_SETTINGS: Record<EndpointName, keyof Env> = {
 const MIN_COOKIE_SECRET_LENGTH = 32
 const DEFAULT_TIMEOUT_MS = 5000
 const DEFAULT_SESSION_MAX_AGE_SECONDS = 43200
-/** KV refuses an `expirationTtl` below 60 seconds. */
-const KV_MIN_TTL_SECONDS = 60
 
 /**
  * Parses and checks `env`.

@@ -17,6 +17,10 @@ export interface ProxyState {
   sessions: MemoryCache<SessionRecord>
   /** Introspection verdicts by token hash. */
   verdicts: MemoryCache<TokenVerdict>
+  /** Sessions ended in this isolate (tombstones), so nothing in flight brings them back. */
+  ended: MemoryCache<true>
+  /** Sessions whose marks were written within the last minute. */
+  marking: MemoryCache<true>
   /** One refresh per session id at a time. */
   refreshes: SingleFlight<SessionRecord | null>
   /** One introspection per token at a time. */
@@ -33,6 +37,8 @@ export function createProxyState(nowMs: () => number = Date.now): ProxyState {
   return {
     sessions: new MemoryCache(MAX_CACHED_ENTRIES),
     verdicts: new MemoryCache(MAX_CACHED_ENTRIES),
+    ended: new MemoryCache(MAX_CACHED_ENTRIES),
+    marking: new MemoryCache(MAX_CACHED_ENTRIES),
     refreshes: new SingleFlight(),
     introspections: new SingleFlight(),
     nowSeconds: () => Math.floor(nowMs() / 1000),

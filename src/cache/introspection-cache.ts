@@ -3,10 +3,11 @@
  * Cached token introspection (RFC 7662): isolate memory first, then KV under
  * `introspect:<sha256 hex of the token>` (never the token itself), then the provider, one call per
  * token at a time per isolate. An active answer is trusted for `ttlSeconds` but never past the
- * token's `exp`; an inactive one for `negativeTtlSeconds`. See docs/storage.md.
+ * token's `exp`; an inactive one for `negativeTtlSeconds`, in memory only. See docs/storage.md.
  */
 import type { IntrospectionResult } from '../oauth/client'
 import { sha256Hex } from '../utils/crypto'
+import { kvTtlSeconds } from '../utils/kv'
 import type { MemoryCache, SingleFlight } from './memory-cache'
 
 /** What the proxy keeps of an introspection answer. Times in epoch seconds. */
@@ -17,6 +18,13 @@ export interface TokenVerdict {
   sub?: string
   username?: string
   email?: string
+  /** The answer's `email_verified`, when it had one. */
+  emailVerified?: boolean
+  /** Who the token was issued to: the answer's `client_id`, and its `aud` values. */
+  clientId?: string
+  aud?: string[]
+  /** The answer's `token_type` (e.g. `Bearer`, or `refresh_token` from some providers). */
+  tokenType?: string
   exp?: number
   /** Trusted until then. */
   cachedUntil: number
@@ -33,14 +41,12 @@ export interface IntrospectionCacheDeps {
   background(work: Promise<unknown>): void
 }
 
-/** KV refuses an `expirationTtl` below 60 seconds; `cachedUntil` inside the record is what counts. */
-const KV_MIN_TTL_SECONDS = 60
-
 const stringOrUndefined = (value: unknown) => (typeof value === 'string' ? value : undefined)
 
 /**
  * The verdict for an introspection answer at `nowSeconds`.
- * @returns active only for `active === true` and an `exp` (if present) after now; trusted until
+ * The answer's identity and audience are kept for Bearer checks (RFC 7662 2.2).
+ * @returns active only for `active === true` and an `exp` (if present, a number) after now; trusted until
  * `min(now + ttlSeconds, exp)`, or `now + negativeTtlSeconds` when inactive.
  */
 export function verdictFrom(
@@ -49,8 +55,10 @@ export function verdictFrom(
   ttlSeconds: number,
   negativeTtlSeconds: number
 ): TokenVerdict {
+  // An `exp` that is not a number cannot be checked: such a token is not trusted.
   const exp = typeof result.exp === 'number' ? result.exp : undefined
-  const active = result.active === true && (exp === undefined || exp > nowSeconds)
+  const expOk = result.exp === undefined || (exp !== undefined && exp > nowSeconds)
+  const active = result.active === true && expOk
   if (!active) return { v: 1, active: false, cachedUntil: nowSeconds + negativeTtlSeconds }
   const verdict: TokenVerdict = {
     v: 1,
@@ -64,6 +72,14 @@ export function verdictFrom(
   if (username !== undefined) verdict.username = username
   if (email !== undefined) verdict.email = email
   if (exp !== undefined) verdict.exp = exp
+  if (typeof result.email_verified === 'boolean') verdict.emailVerified = result.email_verified
+  const clientId = stringOrUndefined(result.client_id)
+  if (clientId !== undefined) verdict.clientId = clientId
+  const aud =
+    typeof result.aud === 'string' ? [result.aud] : Array.isArray(result.aud) ? result.aud : []
+  if (aud.length) verdict.aud = aud.filter((a): a is string => typeof a === 'string')
+  const tokenType = stringOrUndefined(result.token_type)
+  if (tokenType !== undefined) verdict.tokenType = tokenType
   return verdict
 }
 
@@ -95,11 +111,15 @@ export async function checkToken(
       deps.negativeTtlSeconds
     )
     deps.memory.set(hash, verdict, verdict.cachedUntil)
-    deps.background(
-      deps.kv.put(key, JSON.stringify(verdict), {
-        expirationTtl: Math.max(KV_MIN_TTL_SECONDS, verdict.cachedUntil - nowSeconds),
-      })
-    )
+    // Only active answers go to KV: a flood of random tokens costs no KV writes.
+    if (verdict.active) {
+      deps.background(
+        deps.kv.put(key, JSON.stringify(verdict), {
+          // `cachedUntil` inside the record is what counts; KV's minimum TTL is 60 s.
+          expirationTtl: kvTtlSeconds(verdict.cachedUntil - nowSeconds),
+        })
+      )
+    }
     return verdict
   })
 }

@@ -11,7 +11,7 @@ import type { AppEnv } from '../types'
 import { isNavigation } from '../utils/request-kind'
 import { safeReturnTo } from '../utils/return-to'
 
-/** Middleware: passes when `c.var.session` is set; else a 302 to sign in, or a 401 JSON body. */
+/** Middleware: passes when `c.var.identity` is set; else a 302 to sign in, or a 401 JSON body. */
 export const requireAuth = createMiddleware<AppEnv>(async function requireAuth(c, next) {
   if (c.var.identity) return next()
   const url = new URL(c.req.url)

@@ -1,32 +1,38 @@
 /**
  * @module
  * Reads the session cookie and resumes the session (refresh, introspection, idle and absolute
- * lifetime: see session/keep-alive.ts) into `c.var.session` and `c.var.identity`. KV or provider
- * failures fail closed: 503, nobody gets through.
+ * lifetime: see session/keep-alive.ts) into `c.var.identity`. KV or provider failures fail closed:
+ * 503 (or 502 for a bad provider answer), nobody gets through, and the session is kept.
  */
 import { createMiddleware } from 'hono/factory'
+import { ProxyError } from '../errors'
+import { OAuthClientError } from '../oauth/errors'
+import { proxyErrorFromProviderFailure } from '../routes/oauth-failure'
 import { readSessionCookie } from '../session/cookie'
 import { resumeSession } from '../session/keep-alive'
+import { SessionStoreUnavailableError } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { backgroundOf } from './background'
 
 /**
- * Middleware: sets `session`, `sessionId` and `identity` (all null without a live session).
+ * Middleware: sets `identity` to the live session's claims (null without one).
  * @throws {ProxyError} `session_store_unavailable`, `idp_unavailable` or `idp_error`.
  */
 export const loadSession = createMiddleware<AppEnv>(async function loadSession(c, next) {
   const { config, oauth, state } = c.var
-  const id = await readSessionCookie(
-    c.req.header('cookie') ?? null,
-    new URL(c.req.url),
-    config.cookieSecret
-  )
-  const session =
-    id === null
-      ? null
-      : await resumeSession(id, { config, oauth, state, background: backgroundOf(c) })
-  c.set('session', session)
-  c.set('sessionId', session ? id : null)
-  c.set('identity', session?.claims ?? null)
+  const url = new URL(c.req.url)
+  const id = await readSessionCookie(c.req.header('cookie') ?? null, url, config.cookieSecret)
+  if (id !== null) {
+    try {
+      const session = await resumeSession(id, { config, oauth, state, background: backgroundOf(c) })
+      c.set('identity', session?.claims ?? null)
+    } catch (err) {
+      if (err instanceof SessionStoreUnavailableError) {
+        throw new ProxyError('session_store_unavailable', { cause: err })
+      }
+      if (err instanceof OAuthClientError) throw proxyErrorFromProviderFailure(err)
+      throw err
+    }
+  }
   await next()
 })

@@ -17,27 +17,17 @@ import { readSessionCookie, serializeSessionCookie } from '../session/cookie'
 import { clearLoginCookie, hasLoginCookie } from '../session/login-cookie'
 import { takeLoginTransaction } from '../session/login-transaction'
 import { expectedSubject, pickSessionClaims } from '../session/claims'
+import { endSession } from '../session/keep-alive'
 import {
   createSession,
-  deleteSession,
+  freshCheckedUntil,
+  toSessionTokens,
   type SessionClaims,
-  type SessionRecord,
 } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { sha256Hex } from '../utils/crypto'
 import { safeReturnTo } from '../utils/return-to'
 import { proxyErrorFromOAuth } from './oauth-failure'
-
-function toSessionTokens(tokens: TokenSet, nowSeconds: number): SessionRecord['tokens'] {
-  return {
-    accessToken: tokens.access_token,
-    tokenType: tokens.token_type,
-    ...(tokens.refresh_token && { refreshToken: tokens.refresh_token }),
-    ...(tokens.id_token && { idToken: tokens.id_token }),
-    ...(tokens.scope && { scope: tokens.scope }),
-    ...(tokens.expires_in !== undefined && { expiresAt: nowSeconds + tokens.expires_in }),
-  }
-}
 
 /** A form_post answer holds a code, a state and perhaps an `iss`: a few hundred bytes. */
 const MAX_CALLBACK_FORM_BYTES = 16 * 1024
@@ -112,7 +102,7 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
   }
   if (!tx) throw new ProxyError('login_state_invalid', { signIn: true })
 
-  let claims: SessionClaims
+  let claims: SessionClaims | null
   let tokens: TokenSet
   try {
     const validated = await oauth.validateCallback(params, tx.state)
@@ -139,6 +129,13 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
     throw err
   }
 
+  if (!claims) {
+    throw new ProxyError('idp_error', {
+      description: 'The identity provider sent no usable user id.',
+      signIn: true,
+      returnTo: tx.returnTo,
+    })
+  }
   const nowSeconds = c.var.state.nowSeconds()
   const sessionTokens = toSessionTokens(tokens, nowSeconds)
   let id: string
@@ -152,9 +149,10 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
         createdAt: nowSeconds,
         lastSeenAt: nowSeconds,
         // The token endpoint just issued this token: it is active.
-        checkedUntil: Math.min(
-          nowSeconds + config.introspectionCacheTtlSeconds,
-          sessionTokens.expiresAt ?? Infinity
+        checkedUntil: freshCheckedUntil(
+          nowSeconds,
+          config.introspectionCacheTtlSeconds,
+          sessionTokens.expiresAt
         ),
       },
       config.sessionMaxAgeSeconds
@@ -162,8 +160,16 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
     // A new sign-in gets a new session; the one this browser had before ends.
     const previous = await readSessionCookie(cookieHeader, url, config.cookieSecret)
     if (previous) {
-      c.var.state.sessions.delete(previous)
-      backgroundOf(c)(deleteSession(config.sessions, previous))
+      endSession(
+        previous,
+        {
+          config,
+          oauth,
+          state: c.var.state,
+          background: backgroundOf(c),
+        },
+        'replaced_by_sign_in'
+      )
     }
   } catch (err) {
     throw new ProxyError('session_store_unavailable', {

@@ -2,25 +2,26 @@
  * @module
  * Sign-out. `GET /_auth/logout` shows a page with a button; `POST /_auth/logout` (same-origin
  * only) ends the session: revoke the refresh token, then the access token (RFC 7009, seed
- * `revoke_token`), delete the session from KV and memory, clear the cookie (and send
- * `Clear-Site-Data: "cookies"`), then 302 to the provider's sign-out URL (seed `build_logout_url`)
- * which comes back to `POST_LOGOUT_REDIRECT_URI` (default: the site's `/`).
+ * `revoke_token`), end the session in this isolate at once and in KV, clear the cookie (and send
+ * `Clear-Site-Data: "cookies"`), then 302 to the provider's sign-out URL (seed
+ * `build_logout_url`), which comes back to `POST_LOGOUT_REDIRECT_URI` (default: the site's `/`).
  */
 import type { Context } from 'hono'
-import { serialize } from 'hono/utils/cookie'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import { backgroundOf } from '../middleware/background'
-import { PAGE_SECURITY_HEADERS } from '../pages/page'
 import { logoutPage } from '../pages/logout-page'
-import { readSessionCookie, sessionCookieName } from '../session/cookie'
-import { deleteSession, getSession, type SessionRecord } from '../session/session-store'
+import { PAGE_SECURITY_HEADERS } from '../pages/page'
+import { clearSessionCookie, readSessionCookie } from '../session/cookie'
+import { endSession } from '../session/keep-alive'
+import { getSession, type SessionRecord } from '../session/session-store'
 import type { AppEnv } from '../types'
+import { sha256Hex } from '../utils/crypto'
 
 /**
- * True when a POST may come from another site: an `Origin` other than ours, or
- * `Sec-Fetch-Site` other than `same-origin` / `none` (Fetch Metadata). Requests with neither
- * header do not come from a browser page on another site.
+ * True when a POST may come from another site: an `Origin` (RFC 6454) other than ours, or a
+ * `Sec-Fetch-Site` (Fetch Metadata) other than `same-origin` / `none`. Requests with neither
+ * header do not come from a page of another site in a current browser.
  */
 export function isCrossSite(request: Request): boolean {
   const origin = request.headers.get('origin')
@@ -29,7 +30,7 @@ export function isCrossSite(request: Request): boolean {
   return site !== null && site !== 'same-origin' && site !== 'none'
 }
 
-/** `GET /_auth/logout`: the sign-out page. */
+/** `GET /_auth/logout`: the sign-out page. Changes nothing. */
 export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
   const { config } = c.var
   const id = await readSessionCookie(
@@ -42,15 +43,19 @@ export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
   return c.html(logoutPage(who), 200, { 'Cache-Control': 'no-store', ...PAGE_SECURITY_HEADERS })
 }
 
-/** Revokes the refresh token, then the access token; failures are logged, never fatal. */
+/**
+ * Revokes the refresh token, then the access token, and forgets the access token's cached
+ * verdict. Failures are logged, never fatal: the local sign-out goes on regardless.
+ */
 async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise<void> {
-  const { oauth } = c.var
+  const { oauth, state } = c.var
+  state.verdicts.delete(await sha256Hex(session.tokens.accessToken))
   const revoke = async (token: string | undefined, hint: 'refresh_token' | 'access_token') => {
     if (!token) return
     try {
       await oauth.revokeToken(token, hint)
     } catch (err) {
-      // Best effort (RFC 7009 is advisory): the local sign-out goes on regardless.
+      // Best effort by design (the issue and RFC 7009): logged, and the sign-out goes on.
       log('warn', 'auth.logout.revocation_failed', {
         hint,
         cause: err instanceof Error ? err.message : undefined,
@@ -62,7 +67,9 @@ async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise
 }
 
 /**
- * `POST /_auth/logout`.
+ * `POST /_auth/logout`. The revocation is awaited (each call bounded by `OAUTH_TIMEOUT_MS`), so
+ * that other isolates' introspection sees the tokens inactive; a KV outage does not stop the
+ * local sign-out.
  * @throws {ProxyError} `cross_site_request` (403) for a POST from another site.
  */
 export async function logout(c: Context<AppEnv>): Promise<Response> {
@@ -75,13 +82,8 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
     session =
       state.sessions.get(id, state.nowSeconds()) ??
       (await getSession(config.sessions, id).catch(() => null))
-    state.sessions.delete(id)
-    try {
-      await deleteSession(config.sessions, id)
-    } catch (err) {
-      throw new ProxyError('session_store_unavailable', { cause: err })
-    }
-    if (session) backgroundOf(c)(revokeTokens(c, session))
+    endSession(id, { config, oauth, state, background: backgroundOf(c) }, 'sign_out')
+    if (session) await revokeTokens(c, session)
     log('info', 'auth.logout')
   }
   const after = config.postLogoutRedirectUri?.href ?? `${url.origin}/`
@@ -96,23 +98,8 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
   } catch {
     // No end-session endpoint (or the provider is down): the local sign-out is complete anyway.
   }
-  c.header(
-    'Set-Cookie',
-    serialize(sessionCookieName(url), '', {
-      httpOnly: true,
-      sameSite: 'Lax',
-      path: '/',
-      maxAge: 0,
-      secure: url.protocol === 'https:',
-    })
-  )
+  c.header('Set-Cookie', clearSessionCookie(url))
   c.header('Clear-Site-Data', '"cookies"')
   c.header('Cache-Control', 'no-store')
   return c.redirect(target, 302)
-}
-
-/** `GET /_auth/userinfo`: the signed-in user's claims as JSON (never tokens); 401 otherwise. */
-export function userinfo(c: Context<AppEnv>): Response {
-  if (!c.var.identity) throw new ProxyError('unauthenticated')
-  return c.json(c.var.identity, 200, { 'Cache-Control': 'no-store', ...PAGE_SECURITY_HEADERS })
 }

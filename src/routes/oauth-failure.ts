@@ -32,3 +32,13 @@ export function proxyErrorFromOAuth(err: OAuthClientError, returnTo = '/'): Prox
       return new ProxyError('idp_error', signIn)
   }
 }
+
+/**
+ * Maps a provider failure outside sign-in (refresh, introspection) to the answer: 503
+ * `idp_unavailable` when it is down or slow, else 502 `idp_error`. The session is kept either way.
+ */
+export function proxyErrorFromProviderFailure(err: OAuthClientError): ProxyError {
+  return new ProxyError(err.kind === 'unavailable' ? 'idp_unavailable' : 'idp_error', {
+    cause: err,
+  })
+}

@@ -5,7 +5,6 @@
  * or line-separator characters, no leading or trailing spaces (a header value would lose them and
  * collide with another user's), at most 256 characters.
  */
-import { ProxyError } from '../errors'
 import type { SessionClaims } from './session-store'
 
 /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
@@ -26,19 +25,14 @@ function cleanString(value: unknown): string | undefined {
  * - `email` with its `email_verified` from the same answer (userinfo first); any `email_verified`
  *   other than JSON `true` counts as `false`.
  * - `preferred_username`, `name`: userinfo first, then the ID token; unclean values are dropped.
- * @throws {ProxyError} `idp_error` when there is no usable `sub`.
+ * @returns the claims, or null when there is no usable `sub` (the caller refuses the identity).
  */
 export function pickSessionClaims(
   idTokenClaims: Record<string, unknown> | undefined,
   userinfo: Record<string, unknown> | undefined
-): SessionClaims {
-  const rawSub = idTokenClaims?.sub ?? userinfo?.sub
-  const sub = cleanString(rawSub)
-  if (!sub) {
-    throw new ProxyError('idp_error', {
-      description: 'The identity provider sent no usable user id.',
-    })
-  }
+): SessionClaims | null {
+  const sub = cleanString(idTokenClaims?.sub ?? userinfo?.sub)
+  if (!sub) return null
   const claims: SessionClaims = { sub }
   const emailSource = userinfo?.email !== undefined ? userinfo : idTokenClaims
   const email = cleanString(emailSource?.email)

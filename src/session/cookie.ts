@@ -50,6 +50,17 @@ export async function readSessionCookie(
   return (await hmacVerify(secret, `${name}:${id}`, value.slice(dot + 1))) ? id : null
 }
 
+/** `Set-Cookie` value that removes the session cookie (sign-out). */
+export function clearSessionCookie(siteUrl: URL): string {
+  return serialize(sessionCookieName(siteUrl), '', {
+    httpOnly: true,
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: 0,
+    secure: siteUrl.protocol === 'https:',
+  })
+}
+
 /**
  * `Set-Cookie` value for a new session: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age`, and
  * `Secure` with the `__Host-` prefix over https.

@@ -3,26 +3,30 @@
  * Keeping a session alive, on every signed-in request, with the provider consulted as rarely as
  * correctness allows:
  * 1. the record from isolate memory (kept at most `INTROSPECTION_CACHE_TTL_SECONDS`) or KV;
- * 2. ended past `SESSION_MAX_AGE_SECONDS` from creation or `SESSION_IDLE_SECONDS` unused;
+ * 2. ended past `SESSION_MAX_AGE_SECONDS` from creation or `SESSION_IDLE_SECONDS` unused (to
+ *    within the minute of idle tracking);
  * 3. refreshed when the access token expires within `REFRESH_SKEW_SECONDS` (one refresh per
  *    session at a time per isolate; a rotated refresh token replaces the old one);
- * 4. re-checked by introspection once `checkedUntil` has passed;
- * 5. marked as used in KV at most once a minute.
- * Only `invalid_grant` (refresh) or an inactive token (introspection) ends a session because of the
- * provider; a provider that is down gives a 503 and the session is tried again next time.
+ * 4. re-checked by introspection once `checkedUntil` has passed (an inactive token is refreshed
+ *    when it can be, else the session ends);
+ * 5. marked as used in KV at most once a minute, merged into what KV holds.
+ * A session ended in this isolate (sign-out, expiry) is remembered as ended, so no request or
+ * background write in flight brings it back here. Only `invalid_grant` or an inactive token end a
+ * session because of the provider; a provider that is down fails the request and keeps the session.
  */
 import { checkToken, type IntrospectionCacheDeps } from '../cache/introspection-cache'
 import type { Config } from '../config'
-import { ProxyError } from '../errors'
 import { log } from '../log'
 import type { OAuthClient } from '../oauth/client'
 import { OAuthClientError } from '../oauth/errors'
 import type { ProxyState } from '../state'
 import {
   deleteSession,
+  freshCheckedUntil,
   getSession,
   putSession,
   sessionTtlSeconds,
+  toSessionTokens,
   type SessionRecord,
 } from './session-store'
 
@@ -38,102 +42,56 @@ export interface KeepAliveDeps {
   background(work: Promise<unknown>): void
 }
 
-/** A provider failure that is not the session's fault: 503 (or 502 for a bad answer), session kept. */
-function providerFailure(err: OAuthClientError): ProxyError {
-  return new ProxyError(err.kind === 'unavailable' ? 'idp_unavailable' : 'idp_error', {
-    cause: err,
-  })
-}
-
-async function endSession(id: string, deps: KeepAliveDeps, reason: string): Promise<null> {
-  deps.state.sessions.delete(id)
-  log('info', 'session.ended', { reason })
-  deps.background(deleteSession(deps.config.sessions, id))
-  return null
-}
-
-function remember(id: string, record: SessionRecord, deps: KeepAliveDeps, nowSeconds: number) {
-  deps.state.sessions.set(id, record, nowSeconds + deps.config.introspectionCacheTtlSeconds)
-}
-
-async function store(id: string, record: SessionRecord, deps: KeepAliveDeps, nowSeconds: number) {
-  const { config } = deps
-  await putSession(
-    config.sessions,
-    id,
-    record,
-    sessionTtlSeconds(record, config.sessionMaxAgeSeconds, nowSeconds)
-  )
+/** The introspection cache's dependencies for this configuration and isolate. */
+export function introspectionDeps(
+  config: Config,
+  state: ProxyState,
+  background: (work: Promise<unknown>) => void
+): IntrospectionCacheDeps {
+  return {
+    kv: config.sessions,
+    memory: state.verdicts,
+    flights: state.introspections,
+    ttlSeconds: config.introspectionCacheTtlSeconds,
+    negativeTtlSeconds: config.introspectionNegativeTtlSeconds,
+    background,
+  }
 }
 
 /**
- * Refreshes the session's tokens (seed `get_new_access_token_by_refresh_token`).
- * @returns the new record, or null when the provider said `invalid_grant` (session ended).
- * @throws {ProxyError} `idp_unavailable`/`idp_error` (session kept), `session_store_unavailable`.
+ * Ends session `id` in this isolate at once (tombstone, memory) and in KV in the background.
+ * @returns null, for `return endSession(...)`.
  */
-async function refresh(
+export function endSession(id: string, deps: KeepAliveDeps, reason: string): null {
+  const { config, state } = deps
+  // Outlives every memory copy and every request in flight that could bring the session back.
+  state.ended.set(id, true, state.nowSeconds() + config.introspectionCacheTtlSeconds + 60)
+  state.sessions.delete(id)
+  log('info', 'session.ended', { reason })
+  deps.background(deleteSession(config.sessions, id))
+  return null
+}
+
+const isEnded = (id: string, deps: KeepAliveDeps, nowSeconds: number) =>
+  deps.state.ended.get(id, nowSeconds) === true
+
+function rememberSession(
   id: string,
-  stale: SessionRecord,
+  record: SessionRecord,
   deps: KeepAliveDeps,
   nowSeconds: number
-): Promise<SessionRecord | null> {
-  const { config, state } = deps
-  // Another request of this isolate may have refreshed it a moment ago; another isolate, too.
-  const current = state.sessions.get(id, nowSeconds)
-  if (current && current.tokens.accessToken !== stale.tokens.accessToken) return current
-  const stored = await getSession(config.sessions, id).catch(() => null)
-  if (
-    stored &&
-    stored.tokens.accessToken !== stale.tokens.accessToken &&
-    !needsRefresh(stored, config, nowSeconds)
-  ) {
-    remember(id, stored, deps, nowSeconds)
-    return stored
-  }
-  let tokens
-  try {
-    tokens = await deps.oauth.getNewAccessTokenByRefreshToken(stale.tokens.refreshToken!)
-  } catch (err) {
-    if (
-      err instanceof OAuthClientError &&
-      err.kind === 'rejected' &&
-      err.error === 'invalid_grant'
-    ) {
-      return endSession(id, deps, 'refresh_invalid_grant')
-    }
-    if (err instanceof OAuthClientError) throw providerFailure(err)
-    throw err
-  }
-  const expiresAt = tokens.expires_in !== undefined ? nowSeconds + tokens.expires_in : undefined
-  const record: SessionRecord = {
-    ...stale,
-    tokens: {
-      accessToken: tokens.access_token,
-      tokenType: tokens.token_type,
-      ...((tokens.refresh_token ?? stale.tokens.refreshToken)
-        ? { refreshToken: tokens.refresh_token ?? stale.tokens.refreshToken }
-        : {}),
-      ...((tokens.id_token ?? stale.tokens.idToken)
-        ? { idToken: tokens.id_token ?? stale.tokens.idToken }
-        : {}),
-      ...((tokens.scope ?? stale.tokens.scope)
-        ? { scope: tokens.scope ?? stale.tokens.scope }
-        : {}),
-      ...(expiresAt !== undefined && { expiresAt }),
-    },
-    // A token the token endpoint just issued is active.
-    checkedUntil: Math.min(nowSeconds + config.introspectionCacheTtlSeconds, expiresAt ?? Infinity),
-    lastSeenAt: nowSeconds,
-  }
-  // Awaited: losing a rotated refresh token would end the session at the next refresh.
-  try {
-    await store(id, record, deps, nowSeconds)
-  } catch (err) {
-    throw new ProxyError('session_store_unavailable', { cause: err })
-  }
-  remember(id, record, deps, nowSeconds)
-  log('info', 'session.refreshed')
-  return record
+) {
+  deps.state.sessions.set(id, record, nowSeconds + deps.config.introspectionCacheTtlSeconds)
+}
+
+function writeSession(id: string, record: SessionRecord, deps: KeepAliveDeps, nowSeconds: number) {
+  const ttl = sessionTtlSeconds(record, deps.config.sessionMaxAgeSeconds, nowSeconds)
+  return putSession(deps.config.sessions, id, record, ttl)
+}
+
+function needsRefresh(record: SessionRecord, config: Config, nowSeconds: number): boolean {
+  const expiresAt = record.tokens.expiresAt
+  return expiresAt !== undefined && nowSeconds >= expiresAt - config.refreshSkewSeconds
 }
 
 /**
@@ -153,15 +111,110 @@ export function mergeMarks(stored: SessionRecord, marked: SessionRecord): Sessio
   }
 }
 
-function needsRefresh(record: SessionRecord, config: Config, nowSeconds: number): boolean {
-  const expiresAt = record.tokens.expiresAt
-  return expiresAt !== undefined && nowSeconds >= expiresAt - config.refreshSkewSeconds
+/**
+ * Refreshes the session's tokens (seed `get_new_access_token_by_refresh_token`), unless this or
+ * another isolate already did.
+ * @returns the live record, or null when the session has ended (`invalid_grant`, or ended
+ * elsewhere).
+ * @throws {OAuthClientError} when the provider cannot answer (the session is kept);
+ * {@link SessionStoreUnavailableError} when KV fails before the refresh.
+ */
+async function refreshSession(
+  id: string,
+  stale: SessionRecord,
+  deps: KeepAliveDeps,
+  nowSeconds: number
+): Promise<SessionRecord | null> {
+  const { config, state } = deps
+  const current = state.sessions.get(id, nowSeconds)
+  if (current && current.tokens.accessToken !== stale.tokens.accessToken) return current
+  const stored = await getSession(config.sessions, id)
+  if (!stored) return endSession(id, deps, 'ended_elsewhere')
+  const base = stored.tokens.accessToken !== stale.tokens.accessToken ? stored : stale
+  if (base === stored && !needsRefresh(stored, config, nowSeconds)) {
+    rememberSession(id, stored, deps, nowSeconds)
+    return stored
+  }
+  let tokens
+  try {
+    tokens = await deps.oauth.getNewAccessTokenByRefreshToken(base.tokens.refreshToken!)
+  } catch (err) {
+    if (!(
+      err instanceof OAuthClientError &&
+      err.kind === 'rejected' &&
+      err.error === 'invalid_grant'
+    )) {
+      throw err
+    }
+    // Another isolate may have rotated the refresh token a moment ago: take its result.
+    const again = await getSession(config.sessions, id).catch(() => null)
+    if (again && again.tokens.refreshToken !== base.tokens.refreshToken) {
+      rememberSession(id, again, deps, nowSeconds)
+      return again
+    }
+    return endSession(id, deps, 'refresh_invalid_grant')
+  }
+  if (isEnded(id, deps, nowSeconds)) return null // signed out while the refresh ran
+  const sessionTokens = toSessionTokens(tokens, nowSeconds, base.tokens)
+  const record: SessionRecord = {
+    ...base,
+    tokens: sessionTokens,
+    checkedUntil: freshCheckedUntil(
+      nowSeconds,
+      config.introspectionCacheTtlSeconds,
+      sessionTokens.expiresAt
+    ),
+    lastSeenAt: nowSeconds,
+  }
+  // Remembered first: if the KV write fails, this isolate still holds the rotated refresh token.
+  rememberSession(id, record, deps, nowSeconds)
+  try {
+    await writeSession(id, record, deps, nowSeconds)
+  } catch (err) {
+    log('error', 'session.refresh.store_failed', {
+      cause: err instanceof Error ? err.message : undefined,
+    })
+  }
+  log('info', 'session.refreshed')
+  return record
+}
+
+/** One refresh per session at a time; the leader's work is kept alive with `waitUntil`. */
+function refreshOnce(
+  id: string,
+  stale: SessionRecord,
+  deps: KeepAliveDeps,
+  nowSeconds: number
+): Promise<SessionRecord | null> {
+  const flight = deps.state.refreshes.run(id, () => refreshSession(id, stale, deps, nowSeconds))
+  deps.background(flight.then(noop, noop))
+  return flight
+}
+
+const noop = () => undefined
+
+/** Writes the marks of `record` (merged into what KV holds), at most once a minute per session. */
+function markSession(id: string, record: SessionRecord, deps: KeepAliveDeps, nowSeconds: number) {
+  const { config, state } = deps
+  state.sessions.update(id, record, nowSeconds)
+  if (state.marking.get(id, nowSeconds)) return
+  state.marking.set(id, true, nowSeconds + IDLE_MARK_INTERVAL_SECONDS)
+  deps.background(
+    (async function writeMarks() {
+      const stored = await getSession(config.sessions, id)
+      if (isEnded(id, deps, nowSeconds)) return
+      // Ended elsewhere (sign-out in another isolate): do not bring it back.
+      if (!stored) return endSession(id, deps, 'ended_elsewhere')
+      await writeSession(id, mergeMarks(stored, record), deps, nowSeconds)
+    })()
+  )
 }
 
 /**
- * The live session for `id`, or null when there is none or it has ended.
- * @throws {ProxyError} `session_store_unavailable` when KV fails; `idp_unavailable` / `idp_error`
- * when the provider cannot refresh or introspect right now (the session is kept).
+ * The live session for `id`, or null when there is none or it has ended. May delete the session
+ * (expiry, `invalid_grant`, inactive token) and write marks in the background.
+ * @throws {SessionStoreUnavailableError} when KV fails; {@link OAuthClientError} when the
+ * provider cannot refresh or introspect right now (the session is kept).
  */
 export async function resumeSession(
   id: string,
@@ -169,72 +222,59 @@ export async function resumeSession(
 ): Promise<SessionRecord | null> {
   const { config, state } = deps
   const nowSeconds = state.nowSeconds()
+  if (isEnded(id, deps, nowSeconds)) return null
   let record = state.sessions.get(id, nowSeconds) ?? null
   if (!record) {
-    try {
-      record = await getSession(config.sessions, id)
-    } catch (err) {
-      throw new ProxyError('session_store_unavailable', { cause: err })
-    }
-    if (!record) return null
-    remember(id, record, deps, nowSeconds)
+    record = await getSession(config.sessions, id)
+    if (!record || isEnded(id, deps, nowSeconds)) return null
+    rememberSession(id, record, deps, nowSeconds)
   }
 
   if (nowSeconds >= record.createdAt + config.sessionMaxAgeSeconds) {
     return endSession(id, deps, 'max_age')
   }
-  if (nowSeconds - (record.lastSeenAt ?? record.createdAt) > config.sessionIdleSeconds) {
+  // `lastSeenAt` in KV lags real use by up to one mark interval.
+  const lastSeenAt = record.lastSeenAt ?? record.createdAt
+  if (nowSeconds - lastSeenAt > config.sessionIdleSeconds + IDLE_MARK_INTERVAL_SECONDS) {
     return endSession(id, deps, 'idle')
   }
 
   if (needsRefresh(record, config, nowSeconds)) {
     if (!record.tokens.refreshToken) return endSession(id, deps, 'expired_without_refresh_token')
-    const stale = record
-    record = await state.refreshes.run(id, () => refresh(id, stale, deps, nowSeconds))
+    record = await refreshOnce(id, record, deps, nowSeconds)
     if (!record) return null
   }
 
   let dirty = false
   if (config.introspection && nowSeconds >= (record.checkedUntil ?? 0)) {
-    const introspection: IntrospectionCacheDeps = {
-      kv: config.sessions,
-      memory: state.verdicts,
-      flights: state.introspections,
-      ttlSeconds: config.introspectionCacheTtlSeconds,
-      negativeTtlSeconds: config.introspectionNegativeTtlSeconds,
-      background: deps.background,
-    }
     const token = record.tokens.accessToken
-    let verdict
-    try {
-      verdict = await checkToken(token, nowSeconds, introspection, () =>
-        deps.oauth.introspectToken(token, 'access_token')
+    const verdict = await checkToken(
+      token,
+      nowSeconds,
+      introspectionDeps(config, state, deps.background),
+      () => deps.oauth.introspectToken(token, 'access_token')
+    )
+    if (verdict.active) {
+      record = { ...record, checkedUntil: verdict.cachedUntil }
+      dirty = true
+    } else if (record.tokens.refreshToken) {
+      // Perhaps only expired early: a refresh settles it (and ends the session on invalid_grant).
+      record = await refreshOnce(
+        id,
+        { ...record, tokens: { ...record.tokens, expiresAt: 0 } },
+        deps,
+        nowSeconds
       )
-    } catch (err) {
-      if (err instanceof OAuthClientError) throw providerFailure(err)
-      throw err
+      if (!record) return null
+    } else {
+      return endSession(id, deps, 'token_inactive')
     }
-    if (!verdict.active) return endSession(id, deps, 'token_inactive')
-    record = { ...record, checkedUntil: verdict.cachedUntil }
-    dirty = true
   }
 
   if (nowSeconds - (record.lastSeenAt ?? record.createdAt) >= IDLE_MARK_INTERVAL_SECONDS) {
     record = { ...record, lastSeenAt: nowSeconds }
     dirty = true
   }
-  if (dirty) {
-    // The memory entry keeps its expiry: staleness stays bounded by when it was read from KV.
-    state.sessions.update(id, record, nowSeconds)
-    const latest = record
-    deps.background(
-      (async function markSession() {
-        const current = await getSession(config.sessions, id)
-        // Never resurrect a session that was ended elsewhere (sign-out in another isolate).
-        if (!current) return state.sessions.delete(id)
-        await store(id, mergeMarks(current, latest), deps, nowSeconds)
-      })()
-    )
-  }
+  if (dirty) markSession(id, record, deps, nowSeconds)
   return record
 }

@@ -3,7 +3,17 @@
  * Sessions in Workers KV, under `session:<id>` (see docs/storage.md). The id is 256 random bits;
  * the record holds the user's claims and the provider's tokens, which never leave the edge.
  */
+import type { TokenSet } from '../oauth/token-set'
 import { randomId } from '../utils/crypto'
+import { kvTtlSeconds } from '../utils/kv'
+
+/** KV failed (not: the record is missing). The proxy fails closed on it. */
+export class SessionStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the session store (KV) failed', { cause })
+    this.name = 'SessionStoreUnavailableError'
+  }
+}
 
 /** The identity the proxy forwards, from the ID token and userinfo (OpenID Connect Core 5.1). */
 export interface SessionClaims {
@@ -36,9 +46,6 @@ export interface SessionRecord {
   checkedUntil?: number
 }
 
-/** KV refuses an `expirationTtl` below 60 seconds. */
-const KV_MIN_TTL_SECONDS = 60
-
 /**
  * The KV `expirationTtl` that ends a record at the session's absolute end
  * (`createdAt + maxAgeSeconds`), but not below KV's minimum of 60 s.
@@ -48,7 +55,7 @@ export function sessionTtlSeconds(
   maxAgeSeconds: number,
   nowSeconds: number
 ): number {
-  return Math.max(KV_MIN_TTL_SECONDS, record.createdAt + maxAgeSeconds - nowSeconds)
+  return kvTtlSeconds(record.createdAt + maxAgeSeconds - nowSeconds)
 }
 
 /**
@@ -70,10 +77,15 @@ export async function createSession(
 /**
  * Loads a session.
  * @returns the record, or null when there is none or it is not a version-1 record.
- * @throws when KV fails (the caller fails closed).
+ * @throws {SessionStoreUnavailableError} when KV fails (the caller fails closed).
  */
 export async function getSession(kv: KVNamespace, id: string): Promise<SessionRecord | null> {
-  const record = await kv.get<SessionRecord>(`session:${id}`, 'json')
+  let record: SessionRecord | null
+  try {
+    record = await kv.get<SessionRecord>(`session:${id}`, 'json')
+  } catch (err) {
+    throw new SessionStoreUnavailableError(err)
+  }
   if (!record || record.v !== 1 || typeof record.claims?.sub !== 'string') return null
   return record
 }
@@ -98,4 +110,39 @@ export async function putSession(
  */
 export async function deleteSession(kv: KVNamespace, id: string): Promise<void> {
   await kv.delete(`session:${id}`)
+}
+
+/**
+ * The session's tokens from a token response (RFC 6749 5.1) received at `nowSeconds`; what the
+ * response leaves out (a refresh token that was not rotated, an ID token on refresh) is kept from
+ * `previous`. `expiresAt` is epoch seconds.
+ */
+export function toSessionTokens(
+  tokens: TokenSet,
+  nowSeconds: number,
+  previous?: SessionTokens
+): SessionTokens {
+  const refreshToken = tokens.refresh_token ?? previous?.refreshToken
+  const idToken = tokens.id_token ?? previous?.idToken
+  const scope = tokens.scope ?? previous?.scope
+  return {
+    accessToken: tokens.access_token,
+    tokenType: tokens.token_type,
+    ...(refreshToken !== undefined && { refreshToken }),
+    ...(idToken !== undefined && { idToken }),
+    ...(scope !== undefined && { scope }),
+    ...(tokens.expires_in !== undefined && { expiresAt: nowSeconds + tokens.expires_in }),
+  }
+}
+
+/**
+ * Until when a token the token endpoint has just issued counts as active without introspection:
+ * one introspection TTL, but not past its expiry. Epoch seconds.
+ */
+export function freshCheckedUntil(
+  nowSeconds: number,
+  ttlSeconds: number,
+  expiresAt: number | undefined
+): number {
+  return Math.min(nowSeconds + ttlSeconds, expiresAt ?? Infinity)
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { ProxyError } from '../../src/errors'
 import { pickSessionClaims } from '../../src/session/claims'
 
 describe('pickSessionClaims', () => {
@@ -32,7 +31,7 @@ describe('pickSessionClaims', () => {
         email: 'ceo@corp.test',
         email_verified: value,
       })
-      expect(claims.email_verified).toBe(false)
+      expect(claims?.email_verified).toBe(false)
     }
   )
 
@@ -42,18 +41,18 @@ describe('pickSessionClaims', () => {
       { sub: 'u', email: 'other@x.test' }
     )
     expect(claims).toMatchObject({ email: 'other@x.test' })
-    expect(claims.email_verified).toBeUndefined()
+    expect(claims?.email_verified).toBeUndefined()
   })
 
   it.each(['  admin  ', 'alice\u0085admin', 'a\u2028b', 'a\u0001', '', 'x'.repeat(300)])(
     'refuses the sub %j',
     (sub) => {
-      expect(() => pickSessionClaims(undefined, { sub })).toThrow(ProxyError)
+      expect(pickSessionClaims(undefined, { sub })).toBeNull()
     }
   )
 
   it('refuses an ID token sub that is not clean, whatever userinfo says', () => {
-    expect(() => pickSessionClaims({ sub: 'alice\u0001' }, { sub: 'bob' })).toThrow(ProxyError)
+    expect(pickSessionClaims({ sub: 'alice\u0001' }, { sub: 'bob' })).toBeNull()
   })
 
   it('drops other claims that are padded or hold control characters', () => {

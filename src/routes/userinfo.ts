@@ -1,0 +1,14 @@
+/**
+ * @module
+ * `GET /_auth/userinfo`: the signed-in user's claims as JSON, never tokens; 401 otherwise.
+ */
+import type { Context } from 'hono'
+import { ProxyError } from '../errors'
+import { PAGE_SECURITY_HEADERS } from '../pages/page'
+import type { AppEnv } from '../types'
+
+/** The handler (after the session middleware). @throws {ProxyError} `unauthenticated` (401). */
+export function userinfo(c: Context<AppEnv>): Response {
+  if (!c.var.identity) throw new ProxyError('unauthenticated')
+  return c.json(c.var.identity, 200, { 'Cache-Control': 'no-store', ...PAGE_SECURITY_HEADERS })
+}
