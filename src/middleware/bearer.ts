@@ -38,14 +38,14 @@ const invalidToken = () =>
   })
 
 /**
- * True when the verdict says the token was issued to `clientId` as an access token: its
- * `client_id` or `aud` names this client, and it is not a refresh token. Tokens of other
- * applications at the same provider do not get in.
+ * True when the verdict says the token is an access token issued to `clientId`: its `client_id`
+ * or `aud` names this client, and its `token_type` is `Bearer` (RFC 7662 2.2; providers leave it
+ * out for refresh tokens, which must not open the site). Tokens of other applications at the same
+ * provider do not get in.
  */
 export function isIssuedTo(verdict: TokenVerdict, clientId: string): boolean {
   const audience = verdict.clientId === clientId || (verdict.aud ?? []).includes(clientId)
-  const type = verdict.tokenType?.toLowerCase()
-  return audience && type !== 'refresh_token'
+  return audience && verdict.tokenType?.toLowerCase() === 'bearer'
 }
 
 /**

@@ -110,7 +110,9 @@ export class ProviderUnreachableError extends Error {
   }
 }
 
-const isServerStatus = (status: number | undefined) => status !== undefined && status >= 500
+/** 5xx, and 429 (too many requests): the provider cannot answer now, the request is fine. */
+const isServerStatus = (status: number | undefined) =>
+  status !== undefined && (status >= 500 || status === 429)
 
 /** True when `err` or one of its causes is a timeout or an abort (e.g. mid-body). */
 function isTimeout(err: unknown, depth = 0): boolean {

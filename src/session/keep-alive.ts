@@ -33,6 +33,9 @@ import {
 /** Idle tracking writes the record at most this often (KV: one write per second per key, and writes cost). */
 export const IDLE_MARK_INTERVAL_SECONDS = 60
 
+/** How far ahead of this isolate's clock another isolate's clock may be, in seconds. */
+const CLOCK_SKEW_SECONDS = 300
+
 /** What {@link resumeSession} needs. */
 export interface KeepAliveDeps {
   config: Config
@@ -232,6 +235,13 @@ export async function resumeSession(
 
   if (nowSeconds >= record.createdAt + config.sessionMaxAgeSeconds) {
     return endSession(id, deps, 'max_age')
+  }
+  // Times from the future would switch the lifetime checks off: such a record is not trusted.
+  if (
+    record.createdAt > nowSeconds + CLOCK_SKEW_SECONDS ||
+    (record.lastSeenAt ?? 0) > nowSeconds + CLOCK_SKEW_SECONDS
+  ) {
+    return endSession(id, deps, 'record_from_the_future')
   }
   // `lastSeenAt` in KV lags real use by up to one mark interval.
   const lastSeenAt = record.lastSeenAt ?? record.createdAt

@@ -74,9 +74,23 @@ export async function createSession(
   return id
 }
 
+/** True for a version-1 record whose fields have the types the proxy relies on. */
+function isSessionRecord(record: unknown): record is SessionRecord {
+  const r = record as SessionRecord | null
+  return (
+    !!r &&
+    r.v === 1 &&
+    typeof r.claims?.sub === 'string' &&
+    typeof r.tokens?.accessToken === 'string' &&
+    Number.isFinite(r.createdAt) &&
+    (r.lastSeenAt === undefined || Number.isFinite(r.lastSeenAt)) &&
+    (r.tokens.expiresAt === undefined || Number.isFinite(r.tokens.expiresAt))
+  )
+}
+
 /**
  * Loads a session.
- * @returns the record, or null when there is none or it is not a version-1 record.
+ * @returns the record, or null when there is none or it is not a well-formed version-1 record.
  * @throws {SessionStoreUnavailableError} when KV fails (the caller fails closed).
  */
 export async function getSession(kv: KVNamespace, id: string): Promise<SessionRecord | null> {
@@ -86,8 +100,7 @@ export async function getSession(kv: KVNamespace, id: string): Promise<SessionRe
   } catch (err) {
     throw new SessionStoreUnavailableError(err)
   }
-  if (!record || record.v !== 1 || typeof record.claims?.sub !== 'string') return null
-  return record
+  return isSessionRecord(record) ? record : null
 }
 
 /**
