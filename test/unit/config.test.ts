@@ -75,6 +75,22 @@ describe('parseConfig', () => {
       'OAUTH_TOKEN_ENDPOINT must use https (plain http is allowed for loopback hosts only)',
     ],
     [{ OAUTH_PKCE: 'yes' }, 'OAUTH_PKCE must be true or false'],
+    [{ SESSION_IDLE_SECONDS: '30' }, 'SESSION_IDLE_SECONDS must be a whole number >= 60'],
+    [{ REFRESH_SKEW_SECONDS: 'soon' }, 'REFRESH_SKEW_SECONDS must be a whole number >= 0'],
+    [{ INTROSPECTION: 'maybe' }, 'INTROSPECTION must be true or false'],
+    [
+      { INTROSPECTION_CACHE_TTL_SECONDS: '0' },
+      'INTROSPECTION_CACHE_TTL_SECONDS must be a whole number >= 1',
+    ],
+    [
+      { INTROSPECTION_NEGATIVE_TTL_SECONDS: '-1' },
+      'INTROSPECTION_NEGATIVE_TTL_SECONDS must be a whole number >= 0',
+    ],
+    [{ BEARER_USERINFO: 'yes' }, 'BEARER_USERINFO must be true or false'],
+    [
+      { POST_LOGOUT_REDIRECT_URI: 'http://app.example.com/' },
+      'POST_LOGOUT_REDIRECT_URI must use https (plain http is allowed for loopback hosts only)',
+    ],
     [
       { OAUTH_RESPONSE_MODE: 'form_post', REDIRECT_URI: 'http://localhost:8787/_auth/callback' },
       'OAUTH_RESPONSE_MODE form_post needs an https REDIRECT_URI (the cross-site POST back carries only SameSite=None cookies, which need https)',
@@ -160,6 +176,18 @@ describe('parseConfig', () => {
       })
     )
     expect(explicit.provider.endpoints.token?.href).toBe('https://idp.example.com/token')
+  })
+
+  it('defaults the session settings', () => {
+    expect(parseConfig(valid())).toMatchObject({
+      sessionIdleSeconds: 1800,
+      refreshSkewSeconds: 30,
+      introspection: true,
+      introspectionCacheTtlSeconds: 60,
+      introspectionNegativeTtlSeconds: 10,
+      bearerUserinfo: false,
+      postLogoutRedirectUri: undefined,
+    })
   })
 
   it('defaults the introspection and revocation auth methods to the token endpoint one', () => {
