@@ -11,6 +11,7 @@ import { requireAuth } from './middleware/require-auth'
 import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
 import { checkBearer } from './middleware/bearer'
+import { publicAccess } from './middleware/public-access'
 import { forwardToOrigin } from './proxy/forward'
 import { callback } from './routes/callback'
 import { login } from './routes/login'
@@ -53,7 +54,7 @@ export function createApp(options: AppOptions = {}) {
     throw new ProxyError('not_found')
   })
 
-  app.all('*', loadSession, bearer, requireAuth, function proxy(c) {
+  app.all('*', publicAccess(options.fetch), loadSession, bearer, requireAuth, function proxy(c) {
     return forwardToOrigin(c.req.raw, c.var.config.originUrl, c.var.identity!, options.fetch)
   })
 

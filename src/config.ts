@@ -7,6 +7,7 @@
 
 import { makeSettingReaders } from './config-readers'
 import { KV_MIN_TTL_SECONDS } from './utils/kv'
+import { parsePublicPaths, type PublicPath } from './utils/public-paths'
 import type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode } from './oauth/types'
 
 export type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode }
@@ -43,6 +44,8 @@ export interface Env {
   INTROSPECTION_NEGATIVE_TTL_SECONDS?: string
   BEARER_USERINFO?: string
   POST_LOGOUT_REDIRECT_URI?: string
+  PUBLIC_PATHS?: string
+  ALLOW_CORS_PREFLIGHT?: string
 }
 
 /** The checked, frozen configuration. URLs are parsed; durations carry their unit in the name. */
@@ -85,6 +88,10 @@ export interface Config {
   bearerUserinfo: boolean
   /** Where the provider sends the browser after sign-out; undefined means the site's `/`. */
   postLogoutRedirectUri: URL | undefined
+  /** Paths that reach the origin without sign-in (utils/public-paths.ts). */
+  publicPaths: readonly PublicPath[]
+  /** Let CORS preflights (`OPTIONS` with `Access-Control-Request-Method`) through without sign-in. */
+  allowCorsPreflight: boolean
   sessions: KVNamespace
 }
 
@@ -222,6 +229,9 @@ export function parseConfig(env: Env): Config {
   const introspectionNegativeTtlSeconds = read.integer('INTROSPECTION_NEGATIVE_TTL_SECONDS', 10, 0)
   const bearerUserinfo = read.boolean('BEARER_USERINFO', false)
   const postLogoutRedirectUri = read.url('POST_LOGOUT_REDIRECT_URI', { idp: true, optional: true })
+  const publicPaths = parsePublicPaths(read.text('PUBLIC_PATHS'))
+  problems.push(...publicPaths.problems)
+  const allowCorsPreflight = read.boolean('ALLOW_CORS_PREFLIGHT', false)
 
   const sessions = env.SESSIONS
   if (!sessions || typeof sessions.get !== 'function' || typeof sessions.put !== 'function') {
@@ -252,6 +262,8 @@ export function parseConfig(env: Env): Config {
     introspectionNegativeTtlSeconds,
     bearerUserinfo,
     postLogoutRedirectUri,
+    publicPaths: Object.freeze(publicPaths.paths),
+    allowCorsPreflight,
     sessions,
   })
 }

@@ -8,6 +8,7 @@
 import { ProxyError } from '../errors'
 import { isProxyCookieName } from '../session/cookie'
 import type { SessionClaims } from '../session/session-store'
+import { canonicalPath } from '../utils/canonical-path'
 import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
 
 /**
@@ -29,12 +30,13 @@ export function stripProxyCookies(cookieHeader: string | null): string | null {
 }
 
 /**
- * The URL at the origin for a request: the origin's base path joined with the request's path,
- * and the request's query.
+ * The URL at the origin for a request: the origin's base path joined with the request's
+ * canonical path (utils/canonical-path.ts), and the request's query.
  */
 export function buildUpstreamUrl(originUrl: URL, requestUrl: URL): URL {
   const url = new URL(originUrl.href)
-  url.pathname = originUrl.pathname.replace(/\/$/, '') + requestUrl.pathname
+  // The canonical path: the one public paths were matched on is the one the origin sees.
+  url.pathname = originUrl.pathname.replace(/\/$/, '') + canonicalPath(requestUrl.pathname)
   url.search = requestUrl.search
   return url
 }
@@ -45,7 +47,7 @@ export function buildUpstreamUrl(originUrl: URL, requestUrl: URL): URL {
  * and the de facto `X-Forwarded-Host` / `-Proto` / `-For` (the standard `Forwarded`, RFC 7239, is
  * removed rather than trusted).
  */
-export function buildUpstreamHeaders(request: Request, claims: SessionClaims): Headers {
+export function buildUpstreamHeaders(request: Request, claims: SessionClaims | null): Headers {
   const requestUrl = new URL(request.url)
   const headers = stripIdentityHeaders(new Headers(request.headers))
   const cookie = stripProxyCookies(headers.get('cookie'))
@@ -57,19 +59,20 @@ export function buildUpstreamHeaders(request: Request, claims: SessionClaims): H
   const clientIp = request.headers.get('cf-connecting-ip')
   if (clientIp) headers.set('X-Forwarded-For', clientIp)
   else headers.delete('x-forwarded-for')
-  setIdentityHeaders(headers, claims)
+  if (claims) setIdentityHeaders(headers, claims)
   return headers
 }
 
 /**
- * Sends `request` to the origin with the user's identity.
+ * Sends `request` to the origin with the user's identity (null on a public path or a CORS
+ * preflight: then only the client's identity headers are stripped).
  * @returns the origin's response, unchanged and streaming.
  * @throws {ProxyError} `origin_unavailable` (502) when the origin cannot be reached.
  */
 export async function forwardToOrigin(
   request: Request,
   originUrl: URL,
-  claims: SessionClaims,
+  claims: SessionClaims | null,
   fetchImpl: typeof fetch = fetch
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
