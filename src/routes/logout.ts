@@ -17,6 +17,7 @@ import { endSession } from '../session/keep-alive'
 import { getSession, type SessionRecord } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { sha256Hex } from '../utils/crypto'
+import { safeReturnTo } from '../utils/return-to'
 
 /**
  * True when a POST may come from another site: an `Origin` (RFC 6454) other than ours, or a
@@ -86,7 +87,8 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
     if (session) await revokeTokens(c, session)
     log('info', 'auth.logout')
   }
-  const after = config.postLogoutRedirectUri?.href ?? `${url.origin}/`
+  // Same-origin only, like every return address: anything else comes back to the site's `/`.
+  const after = `${url.origin}${safeReturnTo(config.postLogoutRedirectUri?.href, url.origin)}`
   let target = after
   try {
     target = (

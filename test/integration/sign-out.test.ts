@@ -77,4 +77,19 @@ describe('/_auth/userinfo', () => {
     })
     expect((await w.send(api('', '/_auth/userinfo'))).status).toBe(401)
   })
+
+  it('returns only to the site itself after the provider', async () => {
+    for (const [setting, expected] of [
+      ['https://proxy.test/bye?x=1', 'https://proxy.test/bye?x=1'],
+      ['https://evil.example/', 'https://proxy.test/'],
+    ]) {
+      const w = world({ POST_LOGOUT_REDIRECT_URI: setting })
+      const { cookie } = await w.signIn('ret')
+      const res = await w.send(
+        new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie, origin: SITE } })
+      )
+      const location = new URL(res.headers.get('location')!)
+      expect(location.searchParams.get('post_logout_redirect_uri')).toBe(expected)
+    }
+  })
 })
