@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import { ProxyError } from './errors'
 import { loadConfig } from './middleware/config'
 import { renderError } from './middleware/on-error'
+import { requireAllowed } from './middleware/require-allowed'
 import { requireAuth } from './middleware/require-auth'
 import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
@@ -54,9 +55,17 @@ export function createApp(options: AppOptions = {}) {
     throw new ProxyError('not_found')
   })
 
-  app.all('*', publicAccess(options.fetch), loadSession, bearer, requireAuth, function proxy(c) {
-    return forwardToOrigin(c.req.raw, c.var.config.originUrl, c.var.identity!, options.fetch)
-  })
+  app.all(
+    '*',
+    publicAccess(options.fetch),
+    loadSession,
+    bearer,
+    requireAuth,
+    requireAllowed,
+    function proxy(c) {
+      return forwardToOrigin(c.req.raw, c.var.config.originUrl, c.var.identity!, options.fetch)
+    }
+  )
 
   app.onError(renderError)
   return app

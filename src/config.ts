@@ -5,6 +5,7 @@
  * reasons, so a secret pasted into the wrong setting cannot leak into a page or a log.
  */
 
+import { parseAllowList, type AllowList } from './access/allow-list'
 import { makeSettingReaders } from './config-readers'
 import { KV_MIN_TTL_SECONDS } from './utils/kv'
 import { parsePublicPaths, type PublicPath } from './utils/public-paths'
@@ -46,6 +47,11 @@ export interface Env {
   POST_LOGOUT_REDIRECT_URI?: string
   PUBLIC_PATHS?: string
   ALLOW_CORS_PREFLIGHT?: string
+  ALLOWED_EMAIL_DOMAINS?: string
+  ALLOWED_EMAILS?: string
+  ALLOWED_GROUPS?: string
+  GROUPS_CLAIM?: string
+  ALLOW_UNVERIFIED_EMAIL?: string
 }
 
 /** The checked, frozen configuration. URLs are parsed; durations carry their unit in the name. */
@@ -92,6 +98,10 @@ export interface Config {
   publicPaths: readonly PublicPath[]
   /** Let CORS preflights (`OPTIONS` with `Access-Control-Request-Method`) through without sign-in. */
   allowCorsPreflight: boolean
+  /** Who may enter (access/allow-list.ts); open when empty. */
+  allowList: AllowList
+  /** The claim that holds the user's groups (ID token or userinfo). */
+  groupsClaim: string
   sessions: KVNamespace
 }
 
@@ -232,6 +242,14 @@ export function parseConfig(env: Env): Config {
   const publicPaths = parsePublicPaths(read.text('PUBLIC_PATHS'))
   problems.push(...publicPaths.problems)
   const allowCorsPreflight = read.boolean('ALLOW_CORS_PREFLIGHT', false)
+  const allowList = parseAllowList({
+    domains: read.text('ALLOWED_EMAIL_DOMAINS'),
+    emails: read.text('ALLOWED_EMAILS'),
+    groups: read.text('ALLOWED_GROUPS'),
+    allowUnverifiedEmail: read.boolean('ALLOW_UNVERIFIED_EMAIL', false),
+  })
+  problems.push(...allowList.problems)
+  const groupsClaim = read.text('GROUPS_CLAIM') ?? 'groups'
 
   const sessions = env.SESSIONS
   if (!sessions || typeof sessions.get !== 'function' || typeof sessions.put !== 'function') {
@@ -264,6 +282,8 @@ export function parseConfig(env: Env): Config {
     postLogoutRedirectUri,
     publicPaths: Object.freeze(publicPaths.paths),
     allowCorsPreflight,
+    allowList: allowList.list,
+    groupsClaim,
     sessions,
   })
 }

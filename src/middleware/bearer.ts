@@ -94,7 +94,11 @@ export function checkBearer() {
           userinfoClaims.set(hash, userinfo, verdict.cachedUntil)
         }
       }
-      claims = pickSessionClaims(undefined, { ...fromIntrospection, ...userinfo })
+      claims = pickSessionClaims(
+        undefined,
+        { ...fromIntrospection, ...userinfo },
+        config.groupsClaim
+      )
     } catch (err) {
       if (err instanceof OAuthClientError) {
         if (

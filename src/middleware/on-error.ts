@@ -23,6 +23,7 @@ const TITLES: Record<ProxyError['code'], string> = {
   login_failed: 'Sign-in failed',
   access_denied: 'Sign-in refused',
   cross_site_request: 'Refused',
+  forbidden: 'Access denied',
   idp_error: 'The identity provider answered wrongly',
   idp_unavailable: 'The identity provider is unavailable',
   session_store_unavailable: 'Sessions are unavailable',
@@ -55,6 +56,7 @@ export function renderError(err: Error, c: Context<AppEnv>): Response {
         code: error.code,
         ...(details && { details }),
         ...(signInUrl && { signInUrl }),
+        signOut: error.code === 'forbidden',
       }),
       error.status,
       headers

@@ -42,6 +42,8 @@ export interface ErrorPageOptions {
   details?: readonly string[]
   /** Where the "sign in again" link goes; no link when absent. */
   signInUrl?: string
+  /** Offer a sign-out button (a form that POSTs to `/_auth/logout`). */
+  signOut?: boolean
   code: string
 }
 
@@ -53,9 +55,12 @@ export function errorPage(options: ErrorPageOptions): string {
   const link = options.signInUrl
     ? `<a class="button" href="${escapeHtml(options.signInUrl)}">Sign in again</a>`
     : ''
+  const signOut = options.signOut
+    ? '<form method="post" action="/_auth/logout"><button class="button" type="submit">Sign out</button></form>'
+    : ''
   return page(
     options.title,
-    `<h1>${escapeHtml(options.title)}</h1><p>${escapeHtml(options.description)}</p>${details}${link}` +
+    `<h1>${escapeHtml(options.title)}</h1><p>${escapeHtml(options.description)}</p>${details}${link}${signOut}` +
       `<p class="code">Error code: <code>${escapeHtml(options.code)}</code></p>`
   )
 }

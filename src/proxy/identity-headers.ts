@@ -49,8 +49,8 @@ export function stripIdentityHeaders(headers: Headers): Headers {
 }
 
 /**
- * Sets `X-Auth-Request-User` (the `sub`), and `X-Auth-Request-Email` and
- * `X-Auth-Request-Preferred-Username` when known. The email is left out when the provider said
+ * Sets `X-Auth-Request-User` (the `sub`), and `X-Auth-Request-Email`,
+ * `X-Auth-Request-Preferred-Username` and `X-Auth-Request-Groups` (comma-separated) when known. The email is left out when the provider said
  * it is not verified (`email_verified: false`). Values go out as UTF-8 (the runtime encodes
  * them); claims with control characters never reach here (see the callback).
  * Call {@link stripIdentityHeaders} first.
@@ -63,5 +63,8 @@ export function setIdentityHeaders(headers: Headers, claims: SessionClaims): Hea
   if (claims.preferred_username) {
     headers.set('X-Auth-Request-Preferred-Username', claims.preferred_username)
   }
+  // Comma-separated; a group whose name holds a comma could be read as two, so it is left out.
+  const groups = (claims.groups ?? []).filter((g) => !g.includes(','))
+  if (groups.length) headers.set('X-Auth-Request-Groups', groups.join(','))
   return headers
 }

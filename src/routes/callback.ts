@@ -115,7 +115,7 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
       tokens.access_token,
       expectedSubject(idTokenClaims)
     )
-    claims = pickSessionClaims(idTokenClaims, userinfo)
+    claims = pickSessionClaims(idTokenClaims, userinfo, config.groupsClaim)
   } catch (err) {
     if (err instanceof OAuthClientError) {
       log('warn', 'auth.callback.failed', {

@@ -18,6 +18,18 @@ function cleanString(value: unknown): string | undefined {
   return value
 }
 
+/** A user is in this many groups at most, as far as the proxy is concerned. */
+const MAX_GROUPS = 100
+
+/** The clean strings of a groups claim (a JSON array), at most {@link MAX_GROUPS}. */
+function pickGroups(value: unknown): string[] {
+  if (!Array.isArray(value)) return []
+  return value
+    .map(cleanString)
+    .filter((g): g is string => g !== undefined)
+    .slice(0, MAX_GROUPS)
+}
+
 /**
  * The claims a session keeps.
  * - `sub`: the ID token's in oidc mode (userinfo's must match it; oauth4webapi checks that), else
@@ -25,11 +37,13 @@ function cleanString(value: unknown): string | undefined {
  * - `email` with its `email_verified` from the same answer (userinfo first); any `email_verified`
  *   other than JSON `true` counts as `false`.
  * - `preferred_username`, `name`: userinfo first, then the ID token; unclean values are dropped.
+ * - `groups`: the `groupsClaim` array, userinfo first, clean strings only.
  * @returns the claims, or null when there is no usable `sub` (the caller refuses the identity).
  */
 export function pickSessionClaims(
   idTokenClaims: Record<string, unknown> | undefined,
-  userinfo: Record<string, unknown> | undefined
+  userinfo: Record<string, unknown> | undefined,
+  groupsClaim = 'groups'
 ): SessionClaims | null {
   const sub = cleanString(idTokenClaims?.sub ?? userinfo?.sub)
   if (!sub) return null
@@ -47,6 +61,8 @@ export function pickSessionClaims(
   if (username) claims.preferred_username = username
   const name = pick('name')
   if (name) claims.name = name
+  const groups = pickGroups(userinfo?.[groupsClaim] ?? idTokenClaims?.[groupsClaim])
+  if (groups.length) claims.groups = groups
   return claims
 }
 

@@ -22,6 +22,8 @@ export interface SessionClaims {
   email_verified?: boolean
   preferred_username?: string
   name?: string
+  /** From the `GROUPS_CLAIM` claim (an array of strings), when the provider sends it. */
+  groups?: string[]
 }
 
 /** The provider's tokens (RFC 6749 5.1). `expiresAt` is epoch seconds. */

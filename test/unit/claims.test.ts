@@ -64,4 +64,12 @@ describe('pickSessionClaims', () => {
     })
     expect(claims).toEqual({ sub: 'u' })
   })
+
+  it('keeps the groups claim as clean strings, from the configured claim name', () => {
+    expect(
+      pickSessionClaims({ sub: 'u', roles: ['a', ' b', 'c\u0001', 7, 'd'] }, undefined, 'roles')
+        ?.groups
+    ).toEqual(['a', 'd'])
+    expect(pickSessionClaims({ sub: 'u', groups: 'admins' }, undefined)?.groups).toBeUndefined()
+  })
 })

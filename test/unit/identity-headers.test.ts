@@ -49,4 +49,12 @@ describe('identity headers', () => {
     stripIdentityHeaders(headers)
     expect([...headers.keys()]).toEqual(['accept'])
   })
+
+  it('sends groups comma-separated, leaving out a group whose name holds a comma', () => {
+    const headers = setIdentityHeaders(new Headers(), {
+      sub: 'a',
+      groups: ['admins', 'x,y', 'staff'],
+    })
+    expect(headers.get('x-auth-request-groups')).toBe('admins,staff')
+  })
 })

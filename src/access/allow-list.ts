@@ -1,0 +1,105 @@
+/**
+ * @module
+ * Who may enter: `ALLOWED_EMAIL_DOMAINS`, `ALLOWED_EMAILS`, `ALLOWED_GROUPS`. When any is set, a
+ * signed-in user must match at least one rule. Emails are parsed (exactly one `@`, domain
+ * compared case-insensitively after IDNA, local part exactly), must be verified
+ * (`email_verified: true`) unless `ALLOW_UNVERIFIED_EMAIL=true`, and a domain rule matches that
+ * domain only, never a parent, a child or a look-alike.
+ */
+import type { SessionClaims } from '../session/session-store'
+
+/** An email address split at its one `@`; the domain lower-cased and in ASCII (punycode). */
+export interface ParsedEmail {
+  local: string
+  domain: string
+}
+
+/** The rules, as parsed from configuration. */
+export interface AllowList {
+  emailDomains: readonly string[]
+  emails: readonly ParsedEmail[]
+  groups: readonly string[]
+  allowUnverifiedEmail: boolean
+}
+
+/**
+ * The ASCII, lower-case form of a domain (as the WHATWG URL parser makes it: IDNA, full-width
+ * dots), or undefined when it is not a plain host name.
+ */
+export function normaliseDomain(domain: string): string | undefined {
+  if (!domain || /[/?#@:\\\s%]/.test(domain)) return undefined
+  try {
+    const host = new URL(`https://${domain}/`).hostname
+    return /^[a-z0-9.-]+$/.test(host) && !host.startsWith('.') && !host.endsWith('.')
+      ? host
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Splits an address at its one `@`. @returns undefined for anything else. */
+export function parseEmail(email: string): ParsedEmail | undefined {
+  const parts = email.split('@')
+  if (parts.length !== 2 || !parts[0]) return undefined
+  const domain = normaliseDomain(parts[1]!)
+  return domain ? { local: parts[0], domain } : undefined
+}
+
+/** True when no rule is set (everyone signed in may enter). */
+export function isOpen(list: AllowList): boolean {
+  return !list.emailDomains.length && !list.emails.length && !list.groups.length
+}
+
+/** True when `claims` match at least one rule (or there are none). */
+export function isAllowed(claims: SessionClaims, list: AllowList): boolean {
+  if (isOpen(list)) return true
+  const groups = claims.groups ?? []
+  if (list.groups.some((g) => groups.includes(g))) return true
+  const verified = claims.email_verified === true || list.allowUnverifiedEmail
+  const email = claims.email && verified ? parseEmail(claims.email) : undefined
+  if (!email) return false
+  if (list.emailDomains.includes(email.domain)) return true
+  return list.emails.some((e) => e.local === email.local && e.domain === email.domain)
+}
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+
+/**
+ * Parses the allow-list settings (comma-separated).
+ * @returns the rules, and a problem sentence for each entry that is not a domain or an address
+ * (by position, never echoing the value).
+ */
+export function parseAllowList(settings: {
+  domains?: string | undefined
+  emails?: string | undefined
+  groups?: string | undefined
+  allowUnverifiedEmail: boolean
+}): { list: AllowList; problems: string[] } {
+  const problems: string[] = []
+  const emailDomains: string[] = []
+  list(settings.domains).forEach((d, i) => {
+    const domain = normaliseDomain(d.replace(/^@/, ''))
+    if (domain) emailDomains.push(domain)
+    else problems.push(`ALLOWED_EMAIL_DOMAINS entry ${i + 1} is not a domain`)
+  })
+  const emails: ParsedEmail[] = []
+  list(settings.emails).forEach((e, i) => {
+    const email = parseEmail(e)
+    if (email) emails.push(email)
+    else problems.push(`ALLOWED_EMAILS entry ${i + 1} is not an email address`)
+  })
+  return {
+    list: {
+      emailDomains,
+      emails,
+      groups: list(settings.groups),
+      allowUnverifiedEmail: settings.allowUnverifiedEmail,
+    },
+    problems,
+  }
+}
