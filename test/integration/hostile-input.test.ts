@@ -116,3 +116,55 @@ describe('the provider error shown to the user', () => {
     expect(body).toContain('unknown error')
   })
 })
+
+describe('client X-Forwarded-* headers', () => {
+  it('never drive a decision', async () => {
+    const spoofed = {
+      'X-Forwarded-Proto': 'https',
+      'X-Forwarded-Host': 'evil.example',
+      'X-Forwarded-For': '10.0.0.1',
+    }
+    // http on a public host is redirected to https whatever X-Forwarded-Proto says.
+    const http = await send(navigation('/x', { headers: spoofed }, 'http://app.example.com'))
+    expect(http.status).toBe(308)
+    expect(http.headers.get('location')).toBe('https://app.example.com/x')
+    // The sign-in goes to the configured redirect_uri and comes back to a path.
+    const start = await send(navigation('/x', { headers: spoofed }))
+    const authorize = new URL(start.headers.get('location')!)
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${SITE}/_auth/callback`)
+  })
+})
+
+describe('pending sign-ins in one browser', () => {
+  it('are bounded: starting a sixth expires the oldest binding cookie', async () => {
+    const jar = new CookieJar()
+    const names: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const res = await send(navigation(`/tab${i}`, { headers: { cookie: jar.header() } }))
+      const set = res.headers.getSetCookie()
+      if (i < 5) expect(set).toHaveLength(1)
+      else {
+        expect(set).toHaveLength(2)
+        expect(set[0]).toMatch(new RegExp(`^${names[0]}=; Max-Age=0`))
+      }
+      names.push(set.at(-1)!.split('=')[0]!)
+      jar.store(res)
+    }
+    expect(jar.cookies.size).toBe(5)
+  })
+})
+
+describe("the proxy's own pages", () => {
+  it('load nothing from anywhere (no scripts, no external styles, fonts or images)', async () => {
+    const pages = [
+      await send(navigation('/_auth/callback?state=x')),
+      await send(navigation('/_auth/logout')),
+      await send(navigation('/_auth/nope')),
+    ]
+    for (const res of pages) {
+      const body = await res.text()
+      expect(body).not.toMatch(/<script|<link|<img|@import|url\(|src=/i)
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
+    }
+  })
+})
