@@ -1,0 +1,149 @@
+/**
+ * Benchmark helpers (Node): a fast origin, a cookie-jar login through the real provider, wrk, and
+ * the CPU time of a workerd process from /proc.
+ */
+import { execFile } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+
+/** A loopback origin that answers every request with the same ~200 bytes. */
+export async function startFastOrigin(): Promise<{ url: string; close(): void }> {
+  const body = JSON.stringify({ ok: true, note: 'x'.repeat(180) })
+  const server = createServer((req, res) => {
+    req.resume()
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    })
+    res.end(body)
+  })
+  server.keepAliveTimeout = 60_000
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => server.close(),
+  }
+}
+
+/**
+ * Signs in through the provider's pages from `start` (a URL on the worker), following redirects by
+ * hand with a cookie jar.
+ * @returns the cookies set on the worker's host, as a `Cookie` header.
+ */
+export async function loginThrough(start: string, username: string): Promise<string> {
+  const jars = new Map<string, Map<string, string>>()
+  const jarFor = (url: URL) => {
+    let jar = jars.get(url.host)
+    if (!jar) jars.set(url.host, (jar = new Map()))
+    return jar
+  }
+  const header = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  let url = new URL(start)
+  let init: RequestInit = {}
+  for (let hop = 0; hop < 25; hop++) {
+    const jar = jarFor(url)
+    const headers = new Headers(init.headers)
+    headers.set('accept', 'text/html')
+    if (jar.size) headers.set('cookie', header(jar))
+    const res = await fetch(url, { ...init, headers, redirect: 'manual' })
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const eq = pair!.indexOf('=')
+      const value = pair!.slice(eq + 1)
+      if (value === '' || /max-age=0/i.test(line)) jar.delete(pair!.slice(0, eq))
+      else jar.set(pair!.slice(0, eq), value)
+    }
+    if (res.status >= 300 && res.status < 400) {
+      url = new URL(res.headers.get('location')!, url)
+      init = {}
+      continue
+    }
+    const body = await res.text()
+    const action = /<form[^>]*action="([^"]+)"/.exec(body)?.[1]
+    if (!action || url.host === new URL(start).host) return header(jarFor(new URL(start)))
+    url = new URL(action, url)
+    init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username }).toString(),
+    }
+  }
+  throw new Error('sign-in did not finish')
+}
+
+/** One wrk run's numbers. Latencies in milliseconds. */
+export interface WrkResult {
+  requests: number
+  rps: number
+  p50Ms: number
+  p99Ms: number
+  non2xx3xx: number
+}
+
+const toMs = (value: string): number => {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(value.trim())
+  if (!m) return NaN
+  const n = Number(m[1])
+  return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n
+}
+
+/** Runs wrk against `url` and parses its report. */
+export async function wrk(
+  url: string,
+  connections: number,
+  seconds: number,
+  headers: Record<string, string>
+): Promise<WrkResult> {
+  const args = [
+    `-t${Math.min(2, connections)}`,
+    `-c${connections}`,
+    `-d${seconds}s`,
+    '--latency',
+    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
+    url,
+  ]
+  const { stdout } = await run('wrk', args, { maxBuffer: 1 << 20 })
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? NaN)
+  return {
+    requests,
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN),
+    p50Ms: toMs(/^\s+50%\s+(\S+)/m.exec(stdout)?.[1] ?? ''),
+    p99Ms: toMs(/^\s+99%\s+(\S+)/m.exec(stdout)?.[1] ?? ''),
+    non2xx3xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0),
+  }
+}
+
+/** The pids of workerd processes whose parent is this process. */
+export function childWorkerdPids(): Set<number> {
+  const pids = new Set<number>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const comm = /\(([^)]*)\)/.exec(stat)?.[1] ?? ''
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (comm.startsWith('workerd') && ppid === process.pid) pids.add(Number(entry))
+    } catch {
+      // The process went away while we looked: not ours to count.
+    }
+  }
+  return pids
+}
+
+/** CPU time (user + system) of `pid` so far, in milliseconds (from /proc/<pid>/stat, 100 ticks/s). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+/** Median of numbers. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
