@@ -118,13 +118,19 @@ describe('Bearer tokens', () => {
   it('proxies an active token with the identity from introspection, checked once per TTL', async () => {
     const w = world()
     const token = await accessToken(w, 'bert')
-    const bearer = { authorization: `Bearer ${token}` }
+    // Spoofed identity headers go too, on the Bearer path as everywhere.
+    const bearer = {
+      authorization: `Bearer ${token}`,
+      'X-Auth-Request-User': 'admin',
+      x_forwarded_user: 'admin',
+    }
     for (let i = 0; i < 5; i++) {
       const res = await w.send(api('', '/api', bearer))
       expect(res.status).toBe(200)
       const echo = (await res.json()) as EchoedRequest
       expect(echo.headers['x-auth-request-user']).toBe('bert')
       expect(echo.headers.authorization).toBe(`Bearer ${token}`)
+      expect(echo.headers['x_forwarded_user']).toBeUndefined()
     }
     expect(await calls('/token/introspection', ['token', token])).toHaveLength(1)
   })
