@@ -1,14 +1,14 @@
 /**
  * @module
  * Who may enter: `ALLOWED_EMAIL_DOMAINS`, `ALLOWED_EMAILS`, `ALLOWED_GROUPS`. When any is set, a
- * signed-in user must match at least one rule. Emails are parsed (exactly one `@`, domain
- * compared case-insensitively after IDNA, local part exactly), must be verified
+ * signed-in user must match at least one rule. Emails are parsed (exactly one `@`, an ASCII domain
+ * compared case-insensitively, local part exactly), must be verified
  * (`email_verified: true`) unless `ALLOW_UNVERIFIED_EMAIL=true`, and a domain rule matches that
  * domain only, never a parent, a child or a look-alike.
  */
 import type { SessionClaims } from '../session/session-store'
 
-/** An email address split at its one `@`; the domain lower-cased and in ASCII (punycode). */
+/** An email address split at its one `@`; the domain lower-cased ASCII. */
 export interface ParsedEmail {
   local: string
   domain: string
@@ -23,20 +23,17 @@ export interface AllowList {
 }
 
 /**
- * The ASCII, lower-case form of a domain (as the WHATWG URL parser makes it: IDNA, full-width
- * dots), or undefined when it is not a plain host name.
+ * The lower-case form of an ASCII domain name (internationalised names in their `xn--` form), or
+ * undefined for anything else. Nothing is mapped: a full-width letter, a soft hyphen or an
+ * ideographic dot would make a different address look like an allowed one, so they are refused.
  */
 export function normaliseDomain(domain: string): string | undefined {
-  if (!domain || /[/?#@:\\\s%]/.test(domain)) return undefined
-  try {
-    const host = new URL(`https://${domain}/`).hostname
-    return /^[a-z0-9.-]+$/.test(host) && !host.startsWith('.') && !host.endsWith('.')
-      ? host
-      : undefined
-  } catch {
-    return undefined
-  }
+  const lower = domain.replace(/[A-Z]/g, (ch) => ch.toLowerCase())
+  return DOMAIN.test(lower) ? lower : undefined
 }
+
+/** Dot-separated LDH labels (RFC 1035 2.3.1), at least two. */
+const DOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/
 
 /** Splits an address at its one `@`. @returns undefined for anything else. */
 export function parseEmail(email: string): ParsedEmail | undefined {

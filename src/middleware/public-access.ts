@@ -12,7 +12,21 @@ import { isPublicPath } from '../utils/public-paths'
 
 /** True for a CORS preflight: `OPTIONS` with `Access-Control-Request-Method` (Fetch standard). */
 export function isCorsPreflight(request: Request): boolean {
-  return request.method === 'OPTIONS' && request.headers.has('access-control-request-method')
+  const method = request.headers.get('access-control-request-method') ?? ''
+  return request.method === 'OPTIONS' && /^[A-Za-z]+$/.test(method)
+}
+
+/** Headers that make some origins treat a request as another method: never on a preflight. */
+const METHOD_OVERRIDES = ['x-http-method-override', 'x-http-method', 'x-method-override']
+
+/** The preflight as it goes on: the same method, URL and headers, without a body or overrides. */
+function preflightOnly(request: Request): Request {
+  const headers = new Headers(request.headers)
+  for (const name of METHOD_OVERRIDES) headers.delete(name)
+  headers.delete('content-length')
+  headers.delete('content-type')
+  headers.delete('transfer-encoding')
+  return new Request(request.url, { method: 'OPTIONS', headers })
 }
 
 /** Middleware: forwards public requests at once; everything else goes on to the session checks. */
@@ -21,10 +35,10 @@ export function publicAccess(fetchImpl?: typeof fetch) {
     const { config } = c.var
     const request = c.req.raw
     const path = canonicalPath(new URL(request.url).pathname)
-    const isPublic =
-      (config.allowCorsPreflight && isCorsPreflight(request)) ||
-      isPublicPath(config.publicPaths, request.method, path)
-    if (!isPublic) return next()
+    if (config.allowCorsPreflight && isCorsPreflight(request)) {
+      return forwardToOrigin(preflightOnly(request), config.originUrl, null, fetchImpl)
+    }
+    if (!isPublicPath(config.publicPaths, request.method, path)) return next()
     return forwardToOrigin(request, config.originUrl, null, fetchImpl)
   })
 }

@@ -32,12 +32,18 @@ export function stripProxyCookies(cookieHeader: string | null): string | null {
 /**
  * The URL at the origin for a request: the origin's base path joined with the request's
  * canonical path (utils/canonical-path.ts), and the request's query.
+ * @throws {ProxyError} `invalid_request` when the URL would not carry exactly that path.
  */
 export function buildUpstreamUrl(originUrl: URL, requestUrl: URL): URL {
   const url = new URL(originUrl.href)
   // The canonical path: the one public paths were matched on is the one the origin sees.
-  url.pathname = originUrl.pathname.replace(/\/$/, '') + canonicalPath(requestUrl.pathname)
+  const path = originUrl.pathname.replace(/\/$/, '') + canonicalPath(requestUrl.pathname)
+  url.pathname = path
   url.search = requestUrl.search
+  // The URL parser must not read the path differently (dot-segments, escapes) from what was checked.
+  if (url.pathname !== path) {
+    throw new ProxyError('invalid_request', { description: 'The request path is not valid.' })
+  }
   return url
 }
 

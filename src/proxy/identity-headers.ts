@@ -22,15 +22,24 @@ const UNTRUSTED_CLIENT_HEADERS = new Set([
   'true-client-ip',
   'x-client-ip',
   'remote-user',
+  'remote-email',
+  'remote-groups',
+  'remote-name',
   'x-remote-user',
+  'x-webauth-user',
+  'cf-access-authenticated-user-email',
+  // Path overrides that some origins (IIS, Symfony, Zend) obey: they would get past path rules.
+  'x-original-url',
+  'x-rewrite-url',
 ])
 
 /**
  * True for a header name that is, or that an origin may read as, an identity header. CGI-style
- * stacks (WSGI, PHP, Rack) map `-` and `_` to the same variable, so `X_Auth_Request_User` counts.
+ * stacks (WSGI, PHP, Rack) map `-`, `_` and `.` to the same variable, so `X_Auth_Request_User`
+ * and `X.Auth.Request.User` count.
  */
 export function isIdentityHeaderName(name: string): boolean {
-  const normalised = name.toLowerCase().replace(/_/g, '-')
+  const normalised = name.toLowerCase().replace(/[_.~]/g, '-')
   return normalised.startsWith(IDENTITY_HEADER_PREFIX) || UNTRUSTED_CLIENT_HEADERS.has(normalised)
 }
 

@@ -41,9 +41,10 @@ function attributes(siteUrl: URL, maxAgeSeconds: number, formPost = false) {
 /** Names of the login cookies present in a `Cookie` header. */
 function pendingLoginCookies(cookieHeader: string | null, siteUrl: URL): string[] {
   const prefix = `${hostCookiePrefix(siteUrl)}${LOGIN_COOKIE}`
+  // Only names a cookie can have (RFC 6265 token): another could not be expired with Set-Cookie.
   return parseCookieHeader(cookieHeader)
     .map(([name]) => name)
-    .filter((name) => name.startsWith(prefix))
+    .filter((name) => name.startsWith(prefix) && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
 }
 
 /**

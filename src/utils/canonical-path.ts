@@ -4,7 +4,8 @@
  * the origin, so that the path checked is the path served. RFC 3986 6.2.2 normalisation:
  * percent-encodings of unreserved characters are decoded, other percent-encodings get upper-case
  * hex digits, dot-segments are resolved (the WHATWG URL parser has already resolved `.`, `..` and
- * their `%2e` spellings, and turned `\` into `/`).
+ * their `%2e` spellings, and turned `\` into `/`). A lone `%` becomes `%25`. The result is a fixed
+ * point: canonicalising it again changes nothing.
  */
 
 /** RFC 3986 2.3 unreserved characters. */
@@ -22,7 +23,10 @@ const AMBIGUOUS = /%2f|%5c|%00|;|\/\/|%(?![0-9a-f]{2})/i
  * @returns the canonical path, starting with `/`.
  */
 export function canonicalPath(pathname: string): string {
-  const decoded = pathname.replace(/%([0-9a-fA-F]{2})/g, (_escape, hex: string) => {
+  // A `%` that starts no escape is a literal `%` (`%25`) first, so that decoding cannot join it
+  // with a decoded character into a new escape (`%2%65` must not become `%2e`).
+  const escaped = pathname.replace(/%(?![0-9a-fA-F]{2})/g, '%25')
+  const decoded = escaped.replace(/%([0-9a-fA-F]{2})/g, (_escape, hex: string) => {
     const ch = String.fromCharCode(parseInt(hex, 16))
     return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`
   })

@@ -168,3 +168,11 @@ describe("the proxy's own pages", () => {
     }
   })
 })
+
+describe('malformed pending sign-in cookie names', () => {
+  it('do not break a new sign-in', async () => {
+    const cookie = [0, 1, 2, 3, 4].map((i) => `__Host-eap_login_(${i}=v`).join('; ')
+    const res = await send(navigation('/x', { headers: { cookie } }))
+    expect(res.status).toBe(302)
+  })
+})

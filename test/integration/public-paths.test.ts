@@ -89,3 +89,58 @@ describe('CORS preflights', () => {
     expect((await send(plain, testEnv({ ALLOW_CORS_PREFLIGHT: 'true' }))).status).toBe(401)
   })
 })
+
+describe('lone percent signs', () => {
+  it.each(['/assets/%2%65%2%65/admin', '/assets/%%32%65%%32%65/admin', '/assets/.%2%65/admin?x=1'])(
+    'cannot turn %s into a path outside the public folder',
+    async (path) => {
+      const res = await send(req(path), e)
+      if (res.status === 200) {
+        const echo = (await res.json()) as EchoedRequest
+        expect(echo.path.startsWith('/assets/')).toBe(true)
+        expect(echo.path).not.toContain('admin/..')
+        expect(echo.path).not.toMatch(/^\/admin/)
+      } else {
+        expect(res.status).toBe(401)
+      }
+    }
+  )
+
+  it('cannot escape the origin base path for a signed-in user', async () => {
+    const { cookie } = await signIn('/', 'base', e)
+    const base = testEnv({ ORIGIN_URL: `${e.ORIGIN_URL}/app/` })
+    const res = await send(req('/%2%65%2%65/internal', { headers: { cookie } }), base)
+    if (res.status === 200) {
+      expect(((await res.json()) as EchoedRequest).path.startsWith('/app/')).toBe(true)
+    } else {
+      expect(res.status).toBe(400)
+    }
+  })
+})
+
+describe('a CORS preflight', () => {
+  it('goes on without its body and only with a method token', async () => {
+    const allow = testEnv({ ALLOW_CORS_PREFLIGHT: 'true' })
+    const withBody = await send(
+      req('/admin/delete-all', {
+        method: 'OPTIONS',
+        headers: {
+          'access-control-request-method': 'DELETE',
+          'x-http-method-override': 'POST',
+          'content-type': 'text/plain',
+        },
+        body: 'confirm=yes',
+      }),
+      allow
+    )
+    expect(withBody.status).toBe(200)
+    const echo = (await withBody.json()) as EchoedRequest
+    expect(echo.bodyBytes).toBe(0)
+    expect(echo.headers['x-http-method-override']).toBeUndefined()
+    const empty = await send(
+      req('/admin', { method: 'OPTIONS', headers: { 'access-control-request-method': '' } }),
+      allow
+    )
+    expect(empty.status).toBe(401)
+  })
+})

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { buildUpstreamUrl } from '../../src/proxy/forward'
 import { canonicalPath, isAmbiguousPath } from '../../src/utils/canonical-path'
 import { isPublicPath, parsePublicPaths } from '../../src/utils/public-paths'
 
@@ -48,7 +49,8 @@ describe('PUBLIC_PATHS', () => {
     ['GET', '/assets/..;/admin', false],
     ['GET', '/assets//admin', false],
     ['GET', '//assets/app.js', false],
-    ['GET', '/assets/%zz', false],
+    ['GET', '/assets/%zz', true], // a lone % is a literal %25, inside the folder
+    ['GET', '/assets/%2%65%2%65/admin', true], // likewise: /assets/%252e%252e/admin, still inside
     ['GET', '/admin#/assets/', false],
     ['GET', '/ASSETS/app.js', false],
     ['POST', '/hooks/github', true],
@@ -58,7 +60,15 @@ describe('PUBLIC_PATHS', () => {
   })
 
   it('never lets a generated path reach outside a public folder (property)', () => {
+    const origin = new URL('http://origin.test/')
     const piece = fc.constantFrom(
+      '%2',
+      '%',
+      '65',
+      'e',
+      '2e',
+      '2E',
+      '%%32%65',
       'assets',
       'admin',
       '..',
@@ -80,9 +90,18 @@ describe('PUBLIC_PATHS', () => {
       '%7e'
     )
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
-        const raw = '/' + pieces.join('/')
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.boolean(), (pieces, glued) => {
+        const raw = '/' + pieces.join(glued ? '' : '/')
         const path = canonicalPath(parsed(raw))
+        // Canonical is a fixed point, and the URL sent carries exactly that path.
+        expect(canonicalPath(path)).toBe(path)
+        let sent: string | undefined
+        try {
+          sent = buildUpstreamUrl(origin, new URL(`https://proxy.test${raw}`)).pathname
+        } catch {
+          sent = undefined // refused (400): nothing is sent
+        }
+        if (sent !== undefined) expect(sent).toBe(path)
         if (isPublicPath(PUBLIC, 'GET', path)) {
           // What is public is exactly what is forwarded, and it lies under a public pattern.
           expect(path === '/healthz' || path.startsWith('/assets/')).toBe(true)
