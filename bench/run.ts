@@ -4,7 +4,8 @@
  * `wrangler dev`, whose dev proxy would hide every difference). Needs `wrk` (Debian:
  * `apt-get install -y wrk`). Writes bench/results/latest.json and latest.md.
  *
- * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_CONNECTIONS ("1,16").
+ * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_CONNECTIONS ("1,16"), BENCH_RESULTS_DIR
+ * (bench/results).
  */
 import { randomBytes } from 'node:crypto'
 import { cpus } from 'node:os'
@@ -29,6 +30,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16').split(',').map(Number)
 const PORTS = { bare: 8801, proxy: 8802, peer: 8803 }
 const root = fileURLToPath(new URL('..', import.meta.url))
+const resultsDir = process.env.BENCH_RESULTS_DIR ?? `${root}bench/results`
 
 const origin = await startFastOrigin()
 const secret = randomBytes(24).toString('base64url')
@@ -217,8 +219,8 @@ const withRatios = rows.map((r) => ({
 const machine = `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}`
 const date = new Date().toISOString().slice(0, 10)
 const results = { date, machine, seconds: SECONDS, rounds: ROUNDS, signInCpuMs, rows: withRatios }
-mkdirSync(`${root}bench/results`, { recursive: true })
-writeFileSync(`${root}bench/results/latest.json`, JSON.stringify(results, null, 2) + '\n')
+mkdirSync(resultsDir, { recursive: true })
+writeFileSync(`${resultsDir}/latest.json`, JSON.stringify(results, null, 2) + '\n')
 
 const f = (n: number, d = 2) => n.toFixed(d)
 const table = [
@@ -233,7 +235,7 @@ const table = [
   '',
   `A whole sign-in (start, callback with code exchange, ID token checks, userinfo, session write): ${f(signInCpuMs)} ms of CPU.`,
 ]
-writeFileSync(`${root}bench/results/latest.md`, table.join('\n') + '\n')
+writeFileSync(`${resultsDir}/latest.md`, table.join('\n') + '\n')
 console.log(table.join('\n'))
 
 await Promise.all([bare.mf.dispose(), proxy.mf.dispose(), peer.mf.dispose()])

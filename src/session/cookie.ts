@@ -14,6 +14,10 @@ export const COOKIE_PREFIX = 'eap_'
 const SESSION_COOKIE = `${COOKIE_PREFIX}session`
 /** Session ids are 32 random bytes, base64url (see `randomId`). */
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/
+/** Cookie values (with secret and name) whose signature checked, per isolate, oldest first. */
+const verified = new Set<string>()
+const MAX_VERIFIED = 10_000
+
 /** A cookie value longer than this is not ours: refuse it before any crypto. */
 const MAX_COOKIE_VALUE_LENGTH = 128
 
@@ -47,7 +51,13 @@ export async function readSessionCookie(
   if (dot < 0) return null
   const id = value.slice(0, dot)
   if (!SESSION_ID_PATTERN.test(id)) return null
-  return (await hmacVerify(secret, `${name}:${id}`, value.slice(dot + 1))) ? id : null
+  // A value that verified once verifies again (HMAC is deterministic): skip the crypto on the hot path.
+  const key = `${secret}\n${name}\n${value}`
+  if (verified.has(key)) return id
+  if (!(await hmacVerify(secret, `${name}:${id}`, value.slice(dot + 1)))) return null
+  if (verified.size >= MAX_VERIFIED) verified.delete(verified.values().next().value!)
+  verified.add(key)
+  return id
 }
 
 /** `Set-Cookie` value that removes the session cookie (sign-out). */
