@@ -7,26 +7,53 @@
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
-/** Error codes, lowercase snake_case in the OAuth style, with their HTTP status. */
-export const ERROR_STATUS = {
-  config_invalid: 500,
-  internal_error: 500,
-  invalid_request: 400,
-  not_found: 404,
-  unauthenticated: 401,
-  login_state_invalid: 400,
-  login_failed: 400,
-  access_denied: 403,
-  cross_site_request: 403,
-  forbidden: 403,
-  idp_error: 502,
-  idp_unavailable: 503,
-  session_store_unavailable: 503,
-  origin_unavailable: 502,
-} as const satisfies Record<string, ContentfulStatusCode>
+/**
+ * Every error code (lowercase snake_case, in the OAuth style) with its HTTP status, the page title,
+ * and the default text shown to the user.
+ */
+export const ERRORS = {
+  config_invalid: [500, 'The proxy is misconfigured', 'The proxy is not configured correctly.'],
+  internal_error: [500, 'Something went wrong', 'Something went wrong in the proxy.'],
+  invalid_request: [400, 'Bad request', 'The request is not valid.'],
+  not_found: [404, 'Not found', 'There is nothing at this address.'],
+  unauthenticated: [401, 'Sign-in required', 'Sign-in is required.'],
+  login_state_invalid: [
+    400,
+    'This sign-in cannot be completed',
+    'This sign-in link is unknown, expired or already used.',
+  ],
+  login_failed: [400, 'Sign-in failed', 'The sign-in could not be completed.'],
+  access_denied: [403, 'Sign-in refused', 'The identity provider refused the sign-in.'],
+  cross_site_request: [403, 'Refused', 'This request came from another site and was refused.'],
+  forbidden: [
+    403,
+    'Access denied',
+    'You are signed in, but this site does not let your account in.',
+  ],
+  idp_error: [
+    502,
+    'The identity provider answered wrongly',
+    'The identity provider sent an answer the proxy cannot use.',
+  ],
+  idp_unavailable: [
+    503,
+    'The identity provider is unavailable',
+    'The identity provider is not reachable right now. Try again in a moment.',
+  ],
+  session_store_unavailable: [
+    503,
+    'Sessions are unavailable',
+    'The session store is not reachable right now. Try again in a moment.',
+  ],
+  origin_unavailable: [
+    502,
+    'The site is unavailable',
+    'The site behind the proxy is not reachable right now.',
+  ],
+} as const satisfies Record<string, readonly [ContentfulStatusCode, string, string]>
 
-/** One of the codes in {@link ERROR_STATUS}. */
-export type ErrorCode = keyof typeof ERROR_STATUS
+/** One of the codes in {@link ERRORS}. */
+export type ErrorCode = keyof typeof ERRORS
 
 /** Options for {@link ProxyError}. */
 export interface ProxyErrorOptions {
@@ -42,38 +69,25 @@ export interface ProxyErrorOptions {
   headers?: Record<string, string>
 }
 
-/** A failure with a code from {@link ERROR_STATUS}, rendered by the app's one `onError`. */
+/** A failure with a code from {@link ERRORS}, rendered by the app's one `onError`. */
 export class ProxyError extends HTTPException {
   readonly code: ErrorCode
+  /** The page title for the code. */
+  readonly title: string
   readonly description: string
   readonly signIn: boolean
   readonly returnTo: string
   readonly headers: Record<string, string>
   constructor(code: ErrorCode, options: ProxyErrorOptions = {}) {
-    const description = options.description ?? DEFAULT_DESCRIPTIONS[code]
-    super(ERROR_STATUS[code], { message: `${code}: ${description}`, cause: options.cause })
+    const [status, title, defaultDescription] = ERRORS[code]
+    const description = options.description ?? defaultDescription
+    super(status, { message: `${code}: ${description}`, cause: options.cause })
     this.name = 'ProxyError'
     this.code = code
+    this.title = title
     this.description = description
     this.signIn = options.signIn ?? false
     this.returnTo = options.returnTo ?? '/'
     this.headers = options.headers ?? {}
   }
-}
-
-const DEFAULT_DESCRIPTIONS: Record<ErrorCode, string> = {
-  config_invalid: 'The proxy is not configured correctly.',
-  internal_error: 'Something went wrong in the proxy.',
-  invalid_request: 'The request is not valid.',
-  not_found: 'There is nothing at this address.',
-  unauthenticated: 'Sign-in is required.',
-  login_state_invalid: 'This sign-in link is unknown, expired or already used.',
-  login_failed: 'The sign-in could not be completed.',
-  access_denied: 'The identity provider refused the sign-in.',
-  cross_site_request: 'This request came from another site and was refused.',
-  forbidden: 'You are signed in, but this site does not let your account in.',
-  idp_error: 'The identity provider sent an answer the proxy cannot use.',
-  idp_unavailable: 'The identity provider is not reachable right now. Try again in a moment.',
-  session_store_unavailable: 'The session store is not reachable right now. Try again in a moment.',
-  origin_unavailable: 'The site behind the proxy is not reachable right now.',
 }

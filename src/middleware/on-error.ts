@@ -13,23 +13,6 @@ import { errorPage, PAGE_SECURITY_HEADERS } from '../pages/page'
 import type { AppEnv } from '../types'
 import { wantsHtml } from '../utils/request-kind'
 
-const TITLES: Record<ProxyError['code'], string> = {
-  config_invalid: 'The proxy is misconfigured',
-  internal_error: 'Something went wrong',
-  invalid_request: 'Bad request',
-  not_found: 'Not found',
-  unauthenticated: 'Sign-in required',
-  login_state_invalid: 'This sign-in cannot be completed',
-  login_failed: 'Sign-in failed',
-  access_denied: 'Sign-in refused',
-  cross_site_request: 'Refused',
-  forbidden: 'Access denied',
-  idp_error: 'The identity provider answered wrongly',
-  idp_unavailable: 'The identity provider is unavailable',
-  session_store_unavailable: 'Sessions are unavailable',
-  origin_unavailable: 'The site is unavailable',
-}
-
 /** `app.onError` handler: renders any thrown value as described in the module doc. */
 export function renderError(err: Error, c: Context<AppEnv>): Response {
   const error = err instanceof ProxyError ? err : new ProxyError('internal_error', { cause: err })
@@ -51,7 +34,7 @@ export function renderError(err: Error, c: Context<AppEnv>): Response {
   if (wantsHtml(c.req.raw)) {
     return c.html(
       errorPage({
-        title: TITLES[error.code],
+        title: error.title,
         description: error.description,
         code: error.code,
         ...(details && { details }),
