@@ -53,8 +53,11 @@ export function buildUpstreamUrl(originUrl: URL, requestUrl: URL): URL {
  * and the de facto `X-Forwarded-Host` / `-Proto` / `-For` (the standard `Forwarded`, RFC 7239, is
  * removed rather than trusted).
  */
-export function buildUpstreamHeaders(request: Request, claims: SessionClaims | null): Headers {
-  const requestUrl = new URL(request.url)
+export function buildUpstreamHeaders(
+  request: Request,
+  claims: SessionClaims | null,
+  requestUrl: URL = new URL(request.url)
+): Headers {
   const headers = stripIdentityHeaders(new Headers(request.headers))
   const cookie = stripProxyCookies(headers.get('cookie'))
   if (cookie === null) headers.delete('cookie')
@@ -82,9 +85,10 @@ export async function forwardToOrigin(
   fetchImpl: typeof fetch = fetch
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
-  const upstream = new Request(buildUpstreamUrl(originUrl, new URL(request.url)), {
+  const requestUrl = new URL(request.url)
+  const upstream = new Request(buildUpstreamUrl(originUrl, requestUrl), {
     method: request.method,
-    headers: buildUpstreamHeaders(request, claims),
+    headers: buildUpstreamHeaders(request, claims, requestUrl),
     body: hasBody ? request.body : null,
     redirect: 'manual',
   })
