@@ -9,6 +9,7 @@ import { loadConfig } from './middleware/config'
 import { renderError } from './middleware/on-error'
 import { requireAllowed } from './middleware/require-allowed'
 import { requireAuth } from './middleware/require-auth'
+import { requestContext } from './middleware/request-context'
 import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
 import { checkBearer } from './middleware/bearer'
@@ -37,13 +38,9 @@ export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>()
   const state = createProxyState(options.now)
   const bearer = checkBearer()
+  app.use('*', requestContext(state))
   app.use('*', requireHttps)
   app.use('*', loadConfig({ ...(options.fetch && { fetch: options.fetch }) }))
-  app.use('*', async function provideState(c, next) {
-    c.set('state', state)
-    c.set('identity', null)
-    await next()
-  })
 
   app.get('/_auth/login', login)
   app.get('/_auth/callback', callback)
@@ -63,7 +60,12 @@ export function createApp(options: AppOptions = {}) {
     requireAuth,
     requireAllowed,
     function proxy(c) {
-      return forwardToOrigin(c.req.raw, c.var.config.originUrl, c.var.identity!, options.fetch)
+      const target = {
+        originUrl: c.get('config').originUrl,
+        url: c.get('url'),
+        path: c.get('path'),
+      }
+      return forwardToOrigin(c.req.raw, target, c.get('identity'), options.fetch)
     }
   )
 

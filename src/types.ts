@@ -11,6 +11,10 @@ import type { ProxyState } from './state'
 export interface AppEnv {
   Bindings: Env
   Variables: {
+    /** The request URL, parsed once (middleware/request-context.ts). Read it; never change it. */
+    url: URL
+    /** The canonical path of `url` (utils/canonical-path.ts): the path matched and forwarded. */
+    path: string
     config: Config
     oauth: OAuthClient
     /** Per-isolate caches and the clock. */

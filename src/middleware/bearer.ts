@@ -59,7 +59,7 @@ export function checkBearer() {
   const userinfoClaims = new MemoryCache<Record<string, unknown>>(10_000)
   return createMiddleware<AppEnv>(async function checkBearer(c, next) {
     const header = c.req.header('authorization')
-    if (c.var.identity || !header || !/^bearer(\s|$)/i.test(header)) return next()
+    if (c.get('identity') || !header || !/^bearer(\s|$)/i.test(header)) return next()
     const token = header.slice('bearer'.length).trim()
     if (token.length > MAX_TOKEN_LENGTH || !B64TOKEN.test(token)) {
       throw new ProxyError('invalid_request', {
@@ -67,7 +67,7 @@ export function checkBearer() {
         headers: challenge('invalid_request'),
       })
     }
-    const { config, oauth, state } = c.var
+    const [config, oauth, state] = [c.get('config'), c.get('oauth'), c.get('state')]
     if (!config.introspection) throw invalidToken()
     const nowSeconds = state.nowSeconds()
     let claims: SessionClaims | null

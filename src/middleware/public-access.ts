@@ -7,7 +7,6 @@
 import { createMiddleware } from 'hono/factory'
 import { forwardToOrigin } from '../proxy/forward'
 import type { AppEnv } from '../types'
-import { canonicalPath } from '../utils/canonical-path'
 import { isPublicPath } from '../utils/public-paths'
 
 /** True for a CORS preflight: `OPTIONS` with `Access-Control-Request-Method` (Fetch standard). */
@@ -32,13 +31,13 @@ function preflightOnly(request: Request): Request {
 /** Middleware: forwards public requests at once; everything else goes on to the session checks. */
 export function publicAccess(fetchImpl?: typeof fetch) {
   return createMiddleware<AppEnv>(async function publicAccess(c, next) {
-    const { config } = c.var
+    const config = c.get('config')
     const request = c.req.raw
-    const path = canonicalPath(new URL(request.url).pathname)
+    const target = { originUrl: config.originUrl, url: c.get('url'), path: c.get('path') }
     if (config.allowCorsPreflight && isCorsPreflight(request)) {
-      return forwardToOrigin(preflightOnly(request), config.originUrl, null, fetchImpl)
+      return forwardToOrigin(preflightOnly(request), target, null, fetchImpl)
     }
-    if (!isPublicPath(config.publicPaths, request.method, path)) return next()
-    return forwardToOrigin(request, config.originUrl, null, fetchImpl)
+    if (!isPublicPath(config.publicPaths, request.method, target.path)) return next()
+    return forwardToOrigin(request, target, null, fetchImpl)
   })
 }

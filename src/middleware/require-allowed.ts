@@ -11,8 +11,8 @@ import type { AppEnv } from '../types'
 
 /** Middleware, after `requireAuth`. @throws {ProxyError} `forbidden` (403). */
 export const requireAllowed = createMiddleware<AppEnv>(async function requireAllowed(c, next) {
-  const identity = c.var.identity
-  if (identity && !isAllowed(identity, c.var.config.allowList)) {
+  const identity = c.get('identity')
+  if (identity && !isAllowed(identity, c.get('config').allowList)) {
     log('warn', 'access.denied')
     throw new ProxyError('forbidden')
   }

@@ -11,10 +11,10 @@ import type { AppEnv } from '../types'
 import { isNavigation } from '../utils/request-kind'
 import { safeReturnTo } from '../utils/return-to'
 
-/** Middleware: passes when `c.var.identity` is set; else a 302 to sign in, or a 401 JSON body. */
+/** Middleware: passes when `identity` is set; else a 302 to sign in, or a 401 JSON body. */
 export const requireAuth = createMiddleware<AppEnv>(async function requireAuth(c, next) {
-  if (c.var.identity) return next()
-  const url = new URL(c.req.url)
+  if (c.get('identity')) return next()
+  const url = c.get('url')
   // A path like `//evil.example/x` is ours, but as a Location it would leave the site.
   const returnTo = safeReturnTo(url.pathname + url.search, url.origin)
   if (isNavigation(c.req.raw)) return startLogin(c, returnTo)

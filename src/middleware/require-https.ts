@@ -9,11 +9,12 @@ import type { AppEnv } from '../types'
 
 /** Middleware: 308 (method and body kept) from `http://host/...` to `https://host/...`. */
 export const requireHttps = createMiddleware<AppEnv>(async function requireHttps(c, next) {
-  const url = new URL(c.req.url)
+  const url = c.get('url')
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    url.protocol = 'https:'
+    const httpsUrl = new URL(url)
+    httpsUrl.protocol = 'https:'
     c.header('Cache-Control', 'no-store')
-    return c.redirect(url.href, 308)
+    return c.redirect(httpsUrl.href, 308)
   }
   await next()
 })

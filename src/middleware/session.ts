@@ -1,7 +1,7 @@
 /**
  * @module
  * Reads the session cookie and resumes the session (refresh, introspection, idle and absolute
- * lifetime: see session/keep-alive.ts) into `c.var.identity`. KV or provider failures fail closed:
+ * lifetime: see session/keep-alive.ts) into the `identity` variable. KV or provider failures fail closed:
  * 503 (or 502 for a bad provider answer), nobody gets through, and the session is kept.
  */
 import { createMiddleware } from 'hono/factory'
@@ -19,12 +19,20 @@ import { backgroundOf } from './background'
  * @throws {ProxyError} `session_store_unavailable`, `idp_unavailable` or `idp_error`.
  */
 export const loadSession = createMiddleware<AppEnv>(async function loadSession(c, next) {
-  const { config, oauth, state } = c.var
-  const url = new URL(c.req.url)
-  const id = await readSessionCookie(c.req.header('cookie') ?? null, url, config.cookieSecret)
+  const config = c.get('config')
+  const id = await readSessionCookie(
+    c.req.header('cookie') ?? null,
+    c.get('url'),
+    config.cookieSecret
+  )
   if (id !== null) {
     try {
-      const session = await resumeSession(id, { config, oauth, state, background: backgroundOf(c) })
+      const session = await resumeSession(id, {
+        config,
+        oauth: c.get('oauth'),
+        state: c.get('state'),
+        background: backgroundOf(c),
+      })
       c.set('identity', session?.claims ?? null)
     } catch (err) {
       if (err instanceof SessionStoreUnavailableError) {

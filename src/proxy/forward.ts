@@ -31,17 +31,22 @@ export function stripProxyCookies(cookieHeader: string | null): string | null {
 
 /**
  * The URL at the origin for a request: the origin's base path joined with the request's
- * canonical path (utils/canonical-path.ts), and the request's query.
+ * canonical path (utils/canonical-path.ts), and the request's query. `originUrl` is a checked
+ * `ORIGIN_URL` (no credentials, query or fragment: config.ts).
+ * @param path the canonical path of `requestUrl`, when the caller has it already.
  * @throws {ProxyError} `invalid_request` when the URL would not carry exactly that path.
  */
-export function buildUpstreamUrl(originUrl: URL, requestUrl: URL): URL {
-  const url = new URL(originUrl.href)
+export function buildUpstreamUrl(
+  originUrl: URL,
+  requestUrl: URL,
+  path: string = canonicalPath(requestUrl.pathname)
+): URL {
   // The canonical path: the one public paths were matched on is the one the origin sees.
-  const path = originUrl.pathname.replace(/\/$/, '') + canonicalPath(requestUrl.pathname)
-  url.pathname = path
-  url.search = requestUrl.search
+  const basePath = originUrl.pathname === '/' ? '' : originUrl.pathname.replace(/\/$/, '')
+  const fullPath = basePath + path
+  const url = new URL(`${originUrl.origin}${fullPath}${requestUrl.search}`)
   // The URL parser must not read the path differently (dot-segments, escapes) from what was checked.
-  if (url.pathname !== path) {
+  if (url.pathname !== fullPath) {
     throw new ProxyError('invalid_request', { description: 'The request path is not valid.' })
   }
   return url
@@ -72,28 +77,39 @@ export function buildUpstreamHeaders(
   return headers
 }
 
+/** Where a request goes: the origin, and the request's URL and canonical path, parsed once. */
+export interface UpstreamTarget {
+  /** `ORIGIN_URL`. */
+  originUrl: URL
+  /** The request's URL. */
+  url: URL
+  /** The canonical path of `url` (utils/canonical-path.ts). */
+  path: string
+}
+
 /**
  * Sends `request` to the origin with the user's identity (null on a public path or a CORS
  * preflight: then only the client's identity headers are stripped).
  * @returns the origin's response, unchanged and streaming.
- * @throws {ProxyError} `origin_unavailable` (502) when the origin cannot be reached.
+ * @throws {ProxyError} `invalid_request` (400) for a path the origin would read differently;
+ * `origin_unavailable` (502) when the origin cannot be reached.
  */
 export async function forwardToOrigin(
   request: Request,
-  originUrl: URL,
+  target: UpstreamTarget,
   claims: SessionClaims | null,
   fetchImpl: typeof fetch = fetch
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
-  const requestUrl = new URL(request.url)
-  const upstream = new Request(buildUpstreamUrl(originUrl, requestUrl), {
+  const upstreamUrl = buildUpstreamUrl(target.originUrl, target.url, target.path)
+  const init: RequestInit = {
     method: request.method,
-    headers: buildUpstreamHeaders(request, claims, requestUrl),
+    headers: buildUpstreamHeaders(request, claims, target.url),
     body: hasBody ? request.body : null,
     redirect: 'manual',
-  })
+  }
   try {
-    return await fetchImpl(upstream)
+    return await fetchImpl(upstreamUrl, init)
   } catch (err) {
     throw new ProxyError('origin_unavailable', { cause: err })
   }

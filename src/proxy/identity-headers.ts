@@ -39,9 +39,19 @@ const UNTRUSTED_CLIENT_HEADERS = new Set([
  * and `X.Auth.Request.User` count.
  */
 export function isIdentityHeaderName(name: string): boolean {
+  const known = verdicts.get(name)
+  if (known !== undefined) return known
   const normalised = name.toLowerCase().replace(/[_.~]/g, '-')
-  return normalised.startsWith(IDENTITY_HEADER_PREFIX) || UNTRUSTED_CLIENT_HEADERS.has(normalised)
+  const verdict =
+    normalised.startsWith(IDENTITY_HEADER_PREFIX) || UNTRUSTED_CLIENT_HEADERS.has(normalised)
+  if (verdicts.size < MAX_REMEMBERED_NAMES) verdicts.set(name, verdict)
+  return verdict
 }
+
+/** Header names seen in this isolate and their verdict: the same few dozen names come every time. */
+const verdicts = new Map<string, boolean>()
+/** Past this many names (a client making them up), names are judged afresh each time. */
+const MAX_REMEMBERED_NAMES = 1000
 
 /**
  * Removes every identity header from `headers`: any letter case, `_` for `-`, however often sent.

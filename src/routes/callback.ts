@@ -82,8 +82,8 @@ async function responseParams(c: Context<AppEnv>, url: URL): Promise<URLSearchPa
  * @throws {ProxyError} (rendered by the app's `onError`).
  */
 export async function callback(c: Context<AppEnv>): Promise<Response> {
-  const { config, oauth } = c.var
-  const url = new URL(c.req.url)
+  const [config, oauth] = [c.get('config'), c.get('oauth')]
+  const url = c.get('url')
   const params = await responseParams(c, url)
 
   // Only the browser that started this sign-in may finish it (checked before any KV read).
@@ -136,7 +136,7 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
       returnTo: tx.returnTo,
     })
   }
-  const nowSeconds = c.var.state.nowSeconds()
+  const nowSeconds = c.get('state').nowSeconds()
   const sessionTokens = toSessionTokens(tokens, nowSeconds)
   let id: string
   try {
@@ -165,7 +165,7 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
         {
           config,
           oauth,
-          state: c.var.state,
+          state: c.get('state'),
           background: backgroundOf(c),
         },
         'replaced_by_sign_in'

@@ -23,7 +23,7 @@ import { proxyErrorFromOAuth } from './oauth-failure'
  * `session_store_unavailable` when the transaction cannot be stored.
  */
 export async function startLogin(c: Context<AppEnv>, returnTo: string): Promise<Response> {
-  const { config, oauth } = c.var
+  const [config, oauth] = [c.get('config'), c.get('oauth')]
   const secrets = await newLoginSecrets()
   let authorizeUrl: URL
   try {
@@ -50,7 +50,7 @@ export async function startLogin(c: Context<AppEnv>, returnTo: string): Promise<
     throw new ProxyError('session_store_unavailable', { cause: err })
   }
   log('info', 'auth.login.start', { path: returnTo.split('?')[0] })
-  const siteUrl = new URL(c.req.url)
+  const siteUrl = c.get('url')
   const cookieHeader = c.req.header('cookie') ?? null
   const formPost = config.responseMode === 'form_post'
   const cookies = await serializeLoginCookies(
@@ -69,6 +69,6 @@ export async function startLogin(c: Context<AppEnv>, returnTo: string): Promise<
 
 /** `GET /_auth/login?rd=...`: starts a sign-in that returns to `rd` (same-origin only, else `/`). */
 export function login(c: Context<AppEnv>): Promise<Response> {
-  const url = new URL(c.req.url)
+  const url = c.get('url')
   return startLogin(c, safeReturnTo(url.searchParams.get('rd'), url.origin))
 }

@@ -33,10 +33,10 @@ export function isCrossSite(request: Request): boolean {
 
 /** `GET /_auth/logout`: the sign-out page. Changes nothing. */
 export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
-  const { config } = c.var
+  const config = c.get('config')
   const id = await readSessionCookie(
     c.req.header('cookie') ?? null,
-    new URL(c.req.url),
+    c.get('url'),
     config.cookieSecret
   )
   const session = id ? await getSession(config.sessions, id).catch(() => null) : null
@@ -49,7 +49,7 @@ export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
  * verdict. Failures are logged, never fatal: the local sign-out goes on regardless.
  */
 async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise<void> {
-  const { oauth, state } = c.var
+  const [oauth, state] = [c.get('oauth'), c.get('state')]
   state.verdicts.delete(await sha256Hex(session.tokens.accessToken))
   const revoke = async (token: string | undefined, hint: 'refresh_token' | 'access_token') => {
     if (!token) return
@@ -75,8 +75,8 @@ async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise
  */
 export async function logout(c: Context<AppEnv>): Promise<Response> {
   if (isCrossSite(c.req.raw)) throw new ProxyError('cross_site_request')
-  const { config, oauth, state } = c.var
-  const url = new URL(c.req.url)
+  const [config, oauth, state] = [c.get('config'), c.get('oauth'), c.get('state')]
+  const url = c.get('url')
   const id = await readSessionCookie(c.req.header('cookie') ?? null, url, config.cookieSecret)
   let session: SessionRecord | null = null
   if (id) {

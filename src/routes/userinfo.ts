@@ -9,6 +9,6 @@ import type { AppEnv } from '../types'
 
 /** The handler (after the session middleware). @throws {ProxyError} `unauthenticated` (401). */
 export function userinfo(c: Context<AppEnv>): Response {
-  if (!c.var.identity) throw new ProxyError('unauthenticated')
-  return c.json(c.var.identity, 200, { 'Cache-Control': 'no-store', ...PAGE_SECURITY_HEADERS })
+  if (!c.get('identity')) throw new ProxyError('unauthenticated')
+  return c.json(c.get('identity'), 200, { 'Cache-Control': 'no-store', ...PAGE_SECURITY_HEADERS })
 }

@@ -18,11 +18,16 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/
  */
 const AMBIGUOUS = /%2f|%5c|%00|;|\/\/|%(?![0-9a-f]{2})/i
 
+/** A percent sign, or a `.` or `..` segment: the paths {@link canonicalPath} has work to do on. */
+const NEEDS_WORK = /%|\/\.\.?(?:\/|$)/
+
 /**
  * Normalises `pathname` (as `new URL(...).pathname` gives it).
  * @returns the canonical path, starting with `/`.
  */
 export function canonicalPath(pathname: string): string {
+  // Most paths hold no escape and no dot-segment: they are canonical already.
+  if (pathname.charCodeAt(0) === 0x2f && !NEEDS_WORK.test(pathname)) return pathname
   // A `%` that starts no escape is a literal `%` (`%25`) first, so that decoding cannot join it
   // with a decoded character into a new escape (`%2%65` must not become `%2e`).
   const escaped = pathname.replace(/%(?![0-9a-fA-F]{2})/g, '%25')

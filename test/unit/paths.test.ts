@@ -123,4 +123,25 @@ describe('canonicalPath', () => {
   ])('%s -> %s', (raw, expected) => {
     expect(canonicalPath(parsed(raw))).toBe(expected)
   })
+
+  it.each(['/a/b', '/a/.b/..c/', '/a.', '/..a/b..', '/.well-known/x', '//a'])(
+    'leaves %s as it is (no escape, no dot-segment)',
+    (raw) => {
+      expect(canonicalPath(raw)).toBe(raw)
+    }
+  )
+
+  it('is a fixed point without dot-segments for any path, parsed or not', () => {
+    const piece = fc.constantFrom('a', '.', '..', '/', '%', '%2e', '%2E', '%2f', '%41', '.b', 'b.')
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (pieces) => {
+        const path = canonicalPath('/' + pieces.join(''))
+        expect(canonicalPath(path)).toBe(path)
+        expect(path.startsWith('/')).toBe(true)
+        expect(path.split('/').slice(1, -1)).not.toContain('..')
+        expect(path.split('/').slice(1, -1)).not.toContain('.')
+      }),
+      { numRuns: 20_000 }
+    )
+  })
 })
