@@ -31,10 +31,18 @@ export async function startFastOrigin(): Promise<{ url: string; close(): void }>
 
 /**
  * Signs in through the provider's pages from `start` (a URL on the worker), following redirects by
- * hand with a cookie jar.
+ * hand with a cookie jar. `around` wraps each hop's fetch (hop 0 is `start`), e.g. to measure it.
  * @returns the cookies set on the worker's host, as a `Cookie` header.
  */
-export async function loginThrough(start: string, username: string): Promise<string> {
+export async function loginThrough(
+  start: string,
+  username: string,
+  around: (url: URL, hop: number, go: () => Promise<Response>) => Promise<Response> = (
+    _url,
+    _hop,
+    go
+  ) => go()
+): Promise<string> {
   const jars = new Map<string, Map<string, string>>()
   const jarFor = (url: URL) => {
     let jar = jars.get(url.host)
@@ -49,7 +57,8 @@ export async function loginThrough(start: string, username: string): Promise<str
     const headers = new Headers(init.headers)
     headers.set('accept', 'text/html')
     if (jar.size) headers.set('cookie', header(jar))
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' })
+    const request = { ...init, headers, redirect: 'manual' } as const
+    const res = await around(url, hop, () => fetch(url, request))
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';')
       const eq = pair!.indexOf('=')
@@ -132,6 +141,22 @@ export function childWorkerdPids(): Set<number> {
     }
   }
   return pids
+}
+
+/**
+ * CPU time of all threads of `pid` so far, in nanoseconds (the sum of
+ * /proc/<pid>/task/<tid>/schedstat; precise, for short steps such as one callback).
+ */
+export function cpuNs(pid: number): number {
+  let total = 0
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return total
 }
 
 /** CPU time (user + system) of `pid` so far, in milliseconds (from /proc/<pid>/stat, 100 ticks/s). */

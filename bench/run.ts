@@ -5,125 +5,31 @@
  * `apt-get install -y wrk`). Writes bench/results/latest.json and latest.md.
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_CONNECTIONS ("1,16"), BENCH_RESULTS_DIR
- * (bench/results).
+ * (bench/results), BENCH_SCENARIOS (all; e.g. "bare,session" while working on one path; keep
+ * `bare` in it, every ratio is to `bare`).
  */
-import { randomBytes } from 'node:crypto'
 import { cpus } from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
-import { Miniflare } from 'miniflare'
-import { startIdp } from '../dev/idp.ts'
-import {
-  childWorkerdPids,
-  cpuMs,
-  loginThrough,
-  median,
-  startFastOrigin,
-  wrk,
-  type WrkResult,
-} from './lib.ts'
+import { cpuMs, cpuNs, median, wrk, type WrkResult } from './lib.ts'
+import { startBench } from './setup.ts'
 
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16').split(',').map(Number)
-const PORTS = { bare: 8801, proxy: 8802, peer: 8803 }
+const ONLY = process.env.BENCH_SCENARIOS?.split(',')
 const root = fileURLToPath(new URL('..', import.meta.url))
 const resultsDir = process.env.BENCH_RESULTS_DIR ?? `${root}bench/results`
 
-const origin = await startFastOrigin()
-const secret = randomBytes(24).toString('base64url')
-const idp = await startIdp({
-  recordRequests: true,
-  clients: [
-    {
-      client_id: 'bench-proxy',
-      client_secret: secret,
-      redirect_uris: [`http://127.0.0.1:${PORTS.proxy}/_auth/callback`],
-    },
-    {
-      client_id: 'bench-peer',
-      client_secret: secret,
-      redirect_uris: [`http://127.0.0.1:${PORTS.peer}/callback`],
-    },
-  ],
-})
-const providerCalls = async () =>
-  ((await (await fetch(`${idp.issuer}/_test/requests`)).json()) as unknown[]).length
-
-await build({
-  entryPoints: ['bare', 'proxy', 'peer'].map((n) => `${root}bench/workers/${n}.ts`),
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  mainFields: ['module', 'main'],
-  conditions: ['workerd', 'worker', 'browser'],
-  outdir: `${root}bench/.build`,
-  logLevel: 'warning',
-})
-
-async function startWorker(name: keyof typeof PORTS, bindings: Record<string, string>) {
-  const before = childWorkerdPids()
-  const mf = new Miniflare({
-    name,
-    modules: true,
-    scriptPath: `${root}bench/.build/${name}.js`,
-    compatibilityDate: '2026-08-01',
-    host: '127.0.0.1',
-    port: PORTS[name],
-    cf: false,
-    bindings,
-    ...(name === 'proxy' && { kvNamespaces: ['SESSIONS'] }),
-  })
-  await mf.ready
-  const pid = [...childWorkerdPids()].find((p) => !before.has(p))
-  if (pid === undefined) throw new Error(`no workerd process found for ${name}`)
-  return { mf, pid, url: `http://127.0.0.1:${PORTS[name]}` }
-}
-
-const bare = await startWorker('bare', { ORIGIN_URL: origin.url })
-const proxy = await startWorker('proxy', {
-  ORIGIN_URL: origin.url,
-  OAUTH_ISSUER: idp.issuer,
-  CLIENT_ID: 'bench-proxy',
-  CLIENT_SECRET: secret,
-  REDIRECT_URI: `${`http://127.0.0.1:${PORTS.proxy}`}/_auth/callback`,
-  COOKIE_SECRET: randomBytes(32).toString('base64url'),
-})
-const peer = await startWorker('peer', {
-  ORIGIN_URL: origin.url,
-  OIDC_ISSUER: idp.issuer,
-  OIDC_CLIENT_ID: 'bench-peer',
-  OIDC_CLIENT_SECRET: secret,
-  OIDC_AUTH_SECRET: randomBytes(32).toString('base64url'),
-  OIDC_REDIRECT_URI: `http://127.0.0.1:${PORTS.peer}/callback`,
-})
-
-// Sign-in: CPU of the proxy's workerd for whole sign-ins (start, callback: code exchange, ID
-// token checks, userinfo, session write).
-const SIGN_INS = 20
-const cpuBefore = cpuMs(proxy.pid)
-let sessionCookie = ''
-for (let i = 0; i < SIGN_INS; i++) sessionCookie = await loginThrough(`${proxy.url}/`, `bench${i}`)
-const signInCpuMs = (cpuMs(proxy.pid) - cpuBefore) / SIGN_INS
-sessionCookie = sessionCookie
-  .split('; ')
-  .filter((c) => c.startsWith('eap_session='))
-  .join('; ')
-const peerCookie = await loginThrough(`${peer.url}/`, 'bench-peer-user')
-const kv = await proxy.mf.getKVNamespace('SESSIONS')
-const { keys } = await kv.list({ prefix: 'session:' })
-const record = (await kv.get(keys[0]!.name, 'json')) as { tokens: { accessToken: string } }
-const accessToken = record.tokens.accessToken
+const world = await startBench()
+const { bare, proxy, peer, sessionCookie, peerCookie, accessToken, providerCalls, kvCounts } = world
 
 interface Scenario {
   name: 'bare' | 'session' | 'bearer' | 'redirect' | 'peer'
   worker: typeof bare
   headers: Record<string, string>
 }
-const scenarios: Scenario[] = [
+const allScenarios: Scenario[] = [
   { name: 'bare', worker: bare, headers: { accept: 'application/json' } },
   {
     name: 'session',
@@ -138,9 +44,7 @@ const scenarios: Scenario[] = [
   { name: 'redirect', worker: proxy, headers: { accept: 'text/html' } },
   { name: 'peer', worker: peer, headers: { accept: 'application/json', cookie: peerCookie } },
 ]
-
-const kvCounts = async () =>
-  (await (await fetch(`${proxy.url}/__bench/kv`)).json()) as { get: number; put: number }
+const scenarios = allScenarios.filter((s) => !ONLY || ONLY.includes(s.name))
 
 interface Sample extends WrkResult {
   providerCalls: number
@@ -216,9 +120,66 @@ const withRatios = rows.map((r) => ({
   p50DeltaMsToBare: r.p50Ms - bareOf(r.connections).p50Ms,
 }))
 
+// The request path alone: N requests inside the proxy's isolate, origin answered from memory
+// (bench/workers/proxy.ts), CPU of the whole workerd process around them; and, to take the
+// callback apart, what one KV operation and one outbound fetch cost in this process. Alternating.
+const LOOP_REQUESTS = 5000
+const loopCases = [
+  { name: 'bare', app: 'bare', n: LOOP_REQUESTS, headers: {} },
+  { name: 'session', app: 'proxy', n: LOOP_REQUESTS, headers: { cookie: sessionCookie } },
+  {
+    name: 'bearer',
+    app: 'proxy',
+    n: LOOP_REQUESTS,
+    headers: { authorization: `Bearer ${accessToken}` },
+  },
+  { name: 'kvOperation', app: 'kv', n: 200, headers: {} },
+  { name: 'outboundFetch', app: 'fetch', n: 1000, headers: {} },
+] as const
+type LoopName = (typeof loopCases)[number]['name']
+const loopUs = new Map<LoopName, number[]>()
+/** Runs a loop case; returns how many operations it made. */
+const runLoop = async (c: (typeof loopCases)[number], n: number): Promise<number> => {
+  const res = await fetch(`${proxy.url}/__bench/loop?n=${n}&app=${c.app}`, {
+    headers: { accept: 'application/json', ...c.headers },
+  })
+  const { n: operations, failed } = (await res.json()) as { n: number; failed: number }
+  if (failed) throw new Error(`in-isolate ${c.name}: ${failed} of ${n} requests failed`)
+  return operations
+}
+for (const c of loopCases) await runLoop(c, 50) // warm
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of loopCases) {
+    const cpu0 = cpuNs(proxy.pid)
+    const operations = await runLoop(c, c.n)
+    const us = (cpuNs(proxy.pid) - cpu0) / 1000 / operations
+    loopUs.set(c.name, [...(loopUs.get(c.name) ?? []), us])
+  }
+}
+const inIsolate = Object.fromEntries(
+  [...loopUs].map(([name, list]) => [name, { median: median(list), min: Math.min(...list) }])
+) as Record<LoopName, { median: number; min: number }>
+process.stdout.write(`in-isolate µs per operation: ${JSON.stringify(inIsolate)}\n`)
+
+// The callback, taken apart: its KV operations and its provider calls (token, userinfo) priced as
+// measured above; what is left is the request itself and our code with oauth4webapi.
+const signIn = world.signIn
+const callbackKvMs = (signIn.callbackKvOperations * inIsolate.kvOperation.median) / 1000
+const callbackFetchMs = (signIn.callbackProviderCalls * inIsolate.outboundFetch.median) / 1000
+const callbackRestMs = signIn.callbackCpuMs - callbackKvMs - callbackFetchMs
+
 const machine = `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}`
 const date = new Date().toISOString().slice(0, 10)
-const results = { date, machine, seconds: SECONDS, rounds: ROUNDS, signInCpuMs, rows: withRatios }
+const results = {
+  date,
+  machine,
+  seconds: SECONDS,
+  rounds: ROUNDS,
+  signIn,
+  inIsolate: { requests: LOOP_REQUESTS, cpuUsPerOperation: inIsolate },
+  callbackApart: { kvMs: callbackKvMs, providerFetchMs: callbackFetchMs, restMs: callbackRestMs },
+  rows: withRatios,
+}
 mkdirSync(resultsDir, { recursive: true })
 writeFileSync(`${resultsDir}/latest.json`, JSON.stringify(results, null, 2) + '\n')
 
@@ -233,11 +194,13 @@ const table = [
       `| ${r.scenario} | ${r.connections} | ${f(r.rps.median, 0)} (${f(r.rps.min, 0)}-${f(r.rps.max, 0)}) | ${f(r.rpsRatioToBare)} | ${f(r.p50Ms, 3)} | ${f(r.p99Ms, 3)} | ${f(r.per1000.providerCalls)} | ${f(r.per1000.kvReads)} | ${f(r.per1000.kvWrites)} | ${f(r.cpuMsPerRequest, 3)} |`
   ),
   '',
-  `A whole sign-in (start, callback with code exchange, ID token checks, userinfo, session write): ${f(signInCpuMs)} ms of CPU.`,
+  `The request path alone (${LOOP_REQUESTS} requests inside the isolate, origin answered from memory, no HTTP), CPU µs per request, median of ${ROUNDS}: bare ${f(inIsolate.bare.median, 1)}, session ${f(inIsolate.session.median, 1)} (+${f(inIsolate.session.median - inIsolate.bare.median, 1)}), bearer ${f(inIsolate.bearer.median, 1)} (+${f(inIsolate.bearer.median - inIsolate.bare.median, 1)}).`,
+  '',
+  `CPU of the proxy's workerd per sign-in (mean of ${signIn.signIns}): the start (302 to the provider, login record) ${f(signIn.startCpuMs)} ms; the callback (code exchange, ID token checks, userinfo, session write) ${f(signIn.callbackCpuMs)} ms; the whole sign-in with the first signed-in request ${f(signIn.wholeCpuMs)} ms.`,
+  '',
+  `The callback taken apart: ${f(signIn.callbackKvOperations, 1)} KV operations at ${f(inIsolate.kvOperation.median / 1000, 3)} ms each (Miniflare's KV simulator runs inside this workerd; on Cloudflare, KV is a service outside the Worker's CPU time) = ${f(callbackKvMs)} ms; ${f(signIn.callbackProviderCalls, 1)} provider calls at ${f(inIsolate.outboundFetch.median / 1000, 3)} ms each (one outbound fetch) = ${f(callbackFetchMs)} ms; the rest (the request, our code, oauth4webapi) ${f(callbackRestMs)} ms.`,
 ]
 writeFileSync(`${resultsDir}/latest.md`, table.join('\n') + '\n')
 console.log(table.join('\n'))
 
-await Promise.all([bare.mf.dispose(), proxy.mf.dispose(), peer.mf.dispose()])
-await idp.close()
-origin.close()
+await world.close()

@@ -5,14 +5,23 @@ interface BareEnv {
   ORIGIN_URL: string
 }
 
+/** The whole of the floor: the request's path and query at `originUrl`, sent with `fetchImpl`. */
+export function passThrough(
+  request: Request,
+  originUrl: string,
+  fetchImpl: typeof fetch = fetch
+): Promise<Response> {
+  const url = new URL(request.url)
+  return fetchImpl(`${originUrl}${url.pathname}${url.search}`, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    redirect: 'manual',
+  })
+}
+
 export default {
   fetch(request: Request, env: BareEnv): Promise<Response> {
-    const url = new URL(request.url)
-    return fetch(`${env.ORIGIN_URL}${url.pathname}${url.search}`, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      redirect: 'manual',
-    })
+    return passThrough(request, env.ORIGIN_URL)
   },
 }

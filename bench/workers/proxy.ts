@@ -1,9 +1,16 @@
 /**
  * Our proxy for the benchmark: the real app, with the KV binding wrapped in a counter that
- * `GET /__bench/kv` reports (the path is the benchmark's, not the product's).
+ * `GET /__bench/kv` reports. `GET /__bench/loop?n=N&app=proxy|bare` runs N requests (with the
+ * request's own headers) through the app, or through the bare pass-through, inside this isolate
+ * with an origin that answers from memory: the bench measures this process's CPU around it, which
+ * is then the cost of the request path alone, without HTTP or the network. `app=kv` and
+ * `app=fetch` measure one KV operation (Miniflare's simulator runs in this process) and one
+ * outbound `fetch`, to take apart the callback's CPU. The `/__bench/` paths are the benchmark's,
+ * not the product's.
  */
 import { createApp } from '../../src/app'
 import type { Env } from '../../src/config'
+import { passThrough } from './bare'
 
 const app = createApp()
 const counts = { get: 0, put: 0, delete: 0, list: 0 }
@@ -24,9 +31,69 @@ function countingKv(kv: KVNamespace): KVNamespace {
   } as unknown as KVNamespace
 }
 
+/** An origin in memory: the same ~200 bytes as the bench's origin; provider calls go out as usual. */
+function inMemoryOrigin(originUrl: string): typeof fetch {
+  const body = JSON.stringify({ ok: true, note: 'x'.repeat(180) })
+  return (input, init) => {
+    const url = input instanceof Request ? input.url : String(input)
+    if (!url.startsWith(originUrl)) return fetch(input, init)
+    return Promise.resolve(new Response(body, { headers: { 'content-type': 'application/json' } }))
+  }
+}
+let loopApp: ReturnType<typeof createApp> | undefined
+
+async function loop(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const params = new URL(request.url).searchParams
+  const n = Number(params.get('n') ?? 1000)
+  const originFetch = inMemoryOrigin(env.ORIGIN_URL!)
+  loopApp ??= createApp({ fetch: originFetch })
+  const headers = new Headers(request.headers)
+  const target = request.url.replace(/\/__bench\/loop.*$/, '/bench?x=1')
+  if (params.get('app') === 'kv') return kvLoop(env.SESSIONS, n)
+  if (params.get('app') === 'fetch') return fetchLoop(env.ORIGIN_URL!, n)
+  let failed = 0
+  for (let i = 0; i < n; i++) {
+    const one = new Request(target, { headers })
+    const res =
+      params.get('app') === 'bare'
+        ? await passThrough(one, env.ORIGIN_URL!, originFetch)
+        : await loopApp.fetch(one, env, ctx)
+    await res.arrayBuffer()
+    if (res.status !== 200) failed++
+  }
+  return Response.json({ n, failed })
+}
+
+/** N rounds of put, get and delete of a session-sized record: what one KV operation costs here. */
+async function kvLoop(kv: KVNamespace, n: number): Promise<Response> {
+  const value = JSON.stringify({ v: 1, pad: 'x'.repeat(1500) })
+  for (let i = 0; i < n; i++) {
+    const key = `bench:${i}:${Math.random()}`
+    await kv.put(key, value, { expirationTtl: 600 })
+    await kv.get(key, 'json')
+    await kv.delete(key)
+  }
+  return Response.json({ n: n * 3, failed: 0 })
+}
+
+/** N subrequests to the origin over loopback HTTP: what one outbound `fetch` costs here. */
+async function fetchLoop(originUrl: string, n: number): Promise<Response> {
+  let failed = 0
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${originUrl}/bench?x=1`)
+    await res.arrayBuffer()
+    if (res.status !== 200) failed++
+  }
+  return Response.json({ n, failed })
+}
+
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-    if (new URL(request.url).pathname === '/__bench/kv') return Response.json(counts)
+    // The bench's own checks must cost next to nothing: no URL parse on the way.
+    if (request.url.includes('/__bench/')) {
+      if (request.url.endsWith('/__bench/kv')) return Response.json(counts)
+      return loop(request, env, ctx)
+    }
     // One wrapped env per binding, so the app sees the same env object on every request.
     let counted = wrapped.get(env.SESSIONS)
     if (!counted) {

@@ -1,0 +1,211 @@
+/**
+ * `npm run bench:profile`: where the proxy's JavaScript time goes. Runs the bench's world with a V8
+ * inspector on the bare and the proxy Workers, takes a CPU profile (Chrome DevTools Protocol
+ * `Profiler`) of each Worker's isolate under wrk load and over whole sign-ins, and writes
+ * bench/results/profile.md: microseconds of JavaScript per request, by module of the bundle and
+ * by function (self time). Needs `wrk`. Environment: BENCH_SECONDS (5), BENCH_RESULTS_DIR,
+ * BENCH_SCENARIOS (all: bare-in-isolate, session-in-isolate, bare, session, bearer, redirect,
+ * sign-in; the in-isolate ones run the request path inside the proxy's isolate, origin answered
+ * from memory: bench/workers/proxy.ts).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { loginThrough, wrk } from './lib.ts'
+import { startBench } from './setup.ts'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const ONLY = process.env.BENCH_SCENARIOS?.split(',')
+const SIGN_INS = 100
+const SAMPLING_INTERVAL_US = 50
+const INSPECTOR_PORTS = { bare: 8811, proxy: 8812 }
+const root = fileURLToPath(new URL('..', import.meta.url))
+const resultsDir = process.env.BENCH_RESULTS_DIR ?? `${root}bench/results`
+
+/** A V8 CPU profile (the parts we read). */
+interface CpuProfile {
+  nodes: {
+    id: number
+    callFrame: { functionName: string; url: string; lineNumber: number }
+  }[]
+  samples: number[]
+  timeDeltas: number[]
+}
+
+/** A DevTools Protocol session with one Worker's isolate (workerd's inspector). */
+async function inspect(port: number, worker: string) {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as {
+    id: string
+    webSocketDebuggerUrl: string
+  }[]
+  const target = targets.find((t) => t.id === `core:user:${worker}`)
+  if (!target) throw new Error(`no inspector target for ${worker}`)
+  const ws = new WebSocket(target.webSocketDebuggerUrl)
+  await new Promise((resolve, reject) => {
+    ws.addEventListener('open', resolve)
+    ws.addEventListener('error', reject)
+  })
+  let lastId = 0
+  const pending = new Map<number, (result: unknown) => void>()
+  ws.addEventListener('message', (event) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown }
+    if (message.id !== undefined) pending.get(message.id)?.(message.result)
+  })
+  const send = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve) => {
+      const id = ++lastId
+      pending.set(id, resolve)
+      ws.send(JSON.stringify({ id, method, params }))
+    })
+  await send('Profiler.enable')
+  await send('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US })
+  return {
+    /** Profiles `work`; returns the profile. */
+    async profile(work: () => Promise<void>): Promise<CpuProfile> {
+      await send('Profiler.start')
+      await work()
+      return ((await send('Profiler.stop')) as { profile: CpuProfile }).profile
+    },
+    close: () => ws.close(),
+  }
+}
+
+/** The module (source file, or npm package) of each line of an esbuild bundle. */
+function modulesOf(bundlePath: string): (line: number) => string {
+  const starts: [number, string][] = []
+  readFileSync(bundlePath, 'utf8')
+    .split('\n')
+    .forEach((text, line) => {
+      const m = /^\/\/ (\S+\.[cm]?[jt]s)$/.exec(text)
+      if (!m) return
+      const path = m[1]!
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1]
+      starts.push([line, pkg ?? path])
+    })
+  return (line) => {
+    let found = 'bundle'
+    for (const [start, name] of starts) {
+      if (start > line) break
+      found = name
+    }
+    return found
+  }
+}
+
+/** Self time of a profile in microseconds: total JavaScript, by module and by function. */
+function summarize(profile: CpuProfile, moduleOf: (line: number) => string) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]))
+  const byModule = new Map<string, number>()
+  const byFunction = new Map<string, number>()
+  let busyUs = 0
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)!
+    const us = profile.timeDeltas[i] ?? 0
+    if (frame.functionName === '(idle)' || frame.functionName === '(program)') return
+    if (frame.functionName === '(root)') return
+    busyUs += us
+    const module = frame.url.endsWith('.js')
+      ? moduleOf(frame.lineNumber)
+      : frame.functionName.startsWith('(')
+        ? frame.functionName
+        : 'runtime (native)'
+    const fn = `${frame.functionName || '(anonymous)'} · ${module}`
+    byModule.set(module, (byModule.get(module) ?? 0) + us)
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + us)
+  })
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n)
+  return { busyUs, byModule: top(byModule, 12), byFunction: top(byFunction, 20) }
+}
+
+const world = await startBench({ inspectorPorts: INSPECTOR_PORTS, signIns: 5 })
+const moduleOfBundle = {
+  bare: modulesOf(`${root}bench/.build/bare.js`),
+  proxy: modulesOf(`${root}bench/.build/proxy.js`),
+}
+const inspectors = {
+  bare: await inspect(INSPECTOR_PORTS.bare, 'bare'),
+  proxy: await inspect(INSPECTOR_PORTS.proxy, 'proxy'),
+}
+
+interface Case {
+  name: string
+  worker: 'bare' | 'proxy'
+  /** Runs the load; returns how many requests (or sign-ins) it made. */
+  run(): Promise<number>
+}
+const load = (worker: 'bare' | 'proxy', headers: Record<string, string>) => async () => {
+  const url = `${world[worker].url}/bench?x=1`
+  await wrk(url, 4, 1, headers) // warm
+  return (await wrk(url, 16, SECONDS, headers)).requests
+}
+const inIsolate =
+  (app: 'bare' | 'proxy', headers: Record<string, string>, n = 20_000) =>
+  async () => {
+    await fetch(`${world.proxy.url}/__bench/loop?n=${n}&app=${app}`, { headers })
+    return n
+  }
+const cases: Case[] = [
+  { name: 'bare-in-isolate', worker: 'proxy', run: inIsolate('bare', {}) },
+  {
+    name: 'session-in-isolate',
+    worker: 'proxy',
+    run: inIsolate('proxy', { cookie: world.sessionCookie }),
+  },
+  { name: 'bare', worker: 'bare', run: load('bare', { accept: 'application/json' }) },
+  {
+    name: 'session',
+    worker: 'proxy',
+    run: load('proxy', { accept: 'application/json', cookie: world.sessionCookie }),
+  },
+  {
+    name: 'bearer',
+    worker: 'proxy',
+    run: load('proxy', {
+      accept: 'application/json',
+      authorization: `Bearer ${world.accessToken}`,
+    }),
+  },
+  { name: 'redirect', worker: 'proxy', run: load('proxy', { accept: 'text/html' }) },
+  {
+    name: 'sign-in',
+    worker: 'proxy',
+    async run() {
+      for (let i = 0; i < SIGN_INS; i++) await loginThrough(`${world.proxy.url}/`, `profile${i}`)
+      return SIGN_INS
+    },
+  },
+]
+
+const out: string[] = [
+  `# Where the JavaScript time goes`,
+  '',
+  `CPU profiles of each Worker's isolate (V8 sampling profiler, every ${SAMPLING_INTERVAL_US} µs), taken ${new Date().toISOString().slice(0, 10)} by \`npm run bench:profile\`. Self time per request, in µs; the sampler adds some overhead of its own, so read the shares, not the totals. Time outside this isolate (workerd's HTTP, Miniflare's entry Worker, the KV simulator, the origin) is not here.`,
+  '',
+]
+for (const c of cases.filter((c) => !ONLY || ONLY.includes(c.name))) {
+  let requests = 0
+  const profile = await inspectors[c.worker].profile(async () => {
+    requests = await c.run()
+  })
+  const { busyUs, byModule, byFunction } = summarize(profile, moduleOfBundle[c.worker])
+  const per = (us: number) => (us / requests).toFixed(1)
+  const unit = c.name === 'sign-in' ? 'sign-in' : 'request'
+  out.push(
+    `## ${c.name}: ${per(busyUs)} µs of JavaScript per ${unit} (${requests} ${unit}s)`,
+    '',
+    '| module | µs/' + unit + ' |',
+    '|---|---|',
+    ...byModule.map(([m, us]) => `| ${m} | ${per(us)} |`),
+    '',
+    '| function (self) | µs/' + unit + ' |',
+    '|---|---|',
+    ...byFunction.map(([f, us]) => `| ${f.replace(/\|/g, '\\|')} | ${per(us)} |`),
+    ''
+  )
+  process.stdout.write(`${c.name}: ${per(busyUs)} µs/${unit}\n`)
+}
+mkdirSync(resultsDir, { recursive: true })
+writeFileSync(`${resultsDir}/profile.md`, out.join('\n'))
+console.log(`wrote ${resultsDir}/profile.md`)
+inspectors.bare.close()
+inspectors.proxy.close()
+await world.close()
