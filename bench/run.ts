@@ -30,7 +30,8 @@ interface Scenario {
   headers: Record<string, string>
 }
 const allScenarios: Scenario[] = [
-  { name: 'bare', worker: bare, headers: { accept: 'application/json' } },
+  // The floor gets the same request as `session`, cookie and all: the same bytes in and out.
+  { name: 'bare', worker: bare, headers: { accept: 'application/json', cookie: sessionCookie } },
   {
     name: 'session',
     worker: proxy,
@@ -125,7 +126,7 @@ const withRatios = rows.map((r) => ({
 // callback apart, what one KV operation and one outbound fetch cost in this process. Alternating.
 const LOOP_REQUESTS = 5000
 const loopCases = [
-  { name: 'bare', app: 'bare', n: LOOP_REQUESTS, headers: {} },
+  { name: 'bare', app: 'bare', n: LOOP_REQUESTS, headers: { cookie: sessionCookie } },
   { name: 'session', app: 'proxy', n: LOOP_REQUESTS, headers: { cookie: sessionCookie } },
   {
     name: 'bearer',

@@ -1,7 +1,7 @@
 /**
  * Our proxy for the benchmark: the real app, with the KV binding wrapped in a counter that
- * `GET /__bench/kv` reports. `GET /__bench/loop?n=N&app=proxy|bare` runs N requests (with the
- * request's own headers) through the app, or through the bare pass-through, inside this isolate
+ * `GET /__bench/kv` reports. `GET /__bench/loop?n=N&app=proxy|bare&status=200` runs N requests (with the
+ * request's own headers; each must answer `status`) through the app, or through the bare pass-through, inside this isolate
  * with an origin that answers from memory: the bench measures this process's CPU around it, which
  * is then the cost of the request path alone, without HTTP or the network. `app=kv` and
  * `app=fetch` measure one KV operation (Miniflare's simulator runs in this process) and one
@@ -45,6 +45,7 @@ let loopApp: ReturnType<typeof createApp> | undefined
 async function loop(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const params = new URL(request.url).searchParams
   const n = Number(params.get('n') ?? 1000)
+  const expected = Number(params.get('status') ?? 200)
   const originFetch = inMemoryOrigin(env.ORIGIN_URL!)
   loopApp ??= createApp({ fetch: originFetch })
   const headers = new Headers(request.headers)
@@ -59,7 +60,7 @@ async function loop(request: Request, env: Env, ctx: ExecutionContext): Promise<
         ? await passThrough(one, env.ORIGIN_URL!, originFetch)
         : await loopApp.fetch(one, env, ctx)
     await res.arrayBuffer()
-    if (res.status !== 200) failed++
+    if (res.status !== expected) failed++
   }
   return Response.json({ n, failed })
 }

@@ -83,6 +83,24 @@ export function verdictFrom(
   return verdict
 }
 
+/** Hashes of the tokens seen last in this isolate, oldest first (a Bearer API is called often). */
+const tokenHashes = new Map<string, string>()
+/** At most this many: 1 000 tokens of at most 4 KiB each (middleware/bearer.ts) stay under 4 MiB. */
+const MAX_TOKEN_HASHES = 1000
+
+/**
+ * The key of `token` in the verdict caches: the lower-case hex SHA-256 of its UTF-8, remembered
+ * for the last {@link MAX_TOKEN_HASHES} tokens so that a busy token is hashed once per isolate.
+ */
+export async function tokenHash(token: string): Promise<string> {
+  const known = tokenHashes.get(token)
+  if (known !== undefined) return known
+  const hash = await sha256Hex(token)
+  if (tokenHashes.size >= MAX_TOKEN_HASHES) tokenHashes.delete(tokenHashes.keys().next().value!)
+  tokenHashes.set(token, hash)
+  return hash
+}
+
 /**
  * Is `token` active? From memory, KV, or (one call per token at a time) `introspect()`.
  * A KV failure only skips the KV layer.
@@ -94,7 +112,7 @@ export async function checkToken(
   deps: IntrospectionCacheDeps,
   introspect: () => Promise<IntrospectionResult>
 ): Promise<TokenVerdict> {
-  const hash = await sha256Hex(token)
+  const hash = await tokenHash(token)
   const cached = deps.memory.get(hash, nowSeconds)
   if (cached) return cached
   return deps.flights.run(hash, async function introspectOnce() {

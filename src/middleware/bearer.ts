@@ -6,7 +6,7 @@
  * or from userinfo too with `BEARER_USERINFO`. The `Authorization` header goes on unchanged.
  */
 import { createMiddleware } from 'hono/factory'
-import { checkToken, type TokenVerdict } from '../cache/introspection-cache'
+import { checkToken, tokenHash, type TokenVerdict } from '../cache/introspection-cache'
 import { MemoryCache } from '../cache/memory-cache'
 import { ProxyError } from '../errors'
 import { log } from '../log'
@@ -16,7 +16,6 @@ import { pickSessionClaims } from '../session/claims'
 import { introspectionDeps } from '../session/keep-alive'
 import type { SessionClaims } from '../session/session-store'
 import type { AppEnv } from '../types'
-import { sha256Hex } from '../utils/crypto'
 import { backgroundOf } from './background'
 
 /** RFC 6750 2.1 `b64token`. */
@@ -87,7 +86,7 @@ export function checkBearer() {
       }
       let userinfo: Record<string, unknown> | undefined
       if (config.bearerUserinfo) {
-        const hash = await sha256Hex(token)
+        const hash = await tokenHash(token)
         userinfo = userinfoClaims.get(hash, nowSeconds)
         if (!userinfo) {
           userinfo = await oauth.getUserInfoByAccessToken(token, verdict.sub)

@@ -7,6 +7,7 @@
  * `build_logout_url`), which comes back to `POST_LOGOUT_REDIRECT_URI` (default: the site's `/`).
  */
 import type { Context } from 'hono'
+import { tokenHash } from '../cache/introspection-cache'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import { backgroundOf } from '../middleware/background'
@@ -16,7 +17,6 @@ import { clearSessionCookie, readSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
 import { getSession, type SessionRecord } from '../session/session-store'
 import type { AppEnv } from '../types'
-import { sha256Hex } from '../utils/crypto'
 import { safeReturnTo } from '../utils/return-to'
 
 /**
@@ -50,7 +50,7 @@ export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
  */
 async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise<void> {
   const [oauth, state] = [c.get('oauth'), c.get('state')]
-  state.verdicts.delete(await sha256Hex(session.tokens.accessToken))
+  state.verdicts.delete(await tokenHash(session.tokens.accessToken))
   const revoke = async (token: string | undefined, hint: 'refresh_token' | 'access_token') => {
     if (!token) return
     try {

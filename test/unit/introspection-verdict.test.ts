@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { verdictFrom } from '../../src/cache/introspection-cache'
+import { verdictFrom, tokenHash } from '../../src/cache/introspection-cache'
 
 const NOW = 1_800_000_000
 
@@ -33,5 +33,23 @@ describe('verdictFrom', () => {
     )
     expect(verdict.username).toBeUndefined()
     expect(verdict.email).toBeUndefined()
+  })
+})
+
+describe('tokenHash', () => {
+  const sha256 = async (value: string) =>
+    Array.from(
+      new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))),
+      (b) => b.toString(16).padStart(2, '0')
+    ).join('')
+
+  it('is the SHA-256 hex of the token, the same when asked again and after many other tokens', async () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.e30.sig'
+    const expected = await sha256(token)
+    expect(await tokenHash(token)).toBe(expected)
+    expect(await tokenHash(token)).toBe(expected)
+    for (let i = 0; i < 1500; i++) await tokenHash(`other-${i}`)
+    expect(await tokenHash(token)).toBe(expected)
+    expect(await tokenHash('other-1499')).toBe(await sha256('other-1499'))
   })
 })
