@@ -13,6 +13,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { format } from 'prettier'
 import { startBench } from './setup.ts'
 
 const ONLY = process.env.BENCH_SCENARIOS?.split(',')
@@ -169,7 +170,7 @@ for (const c of cases.filter((c) => !ONLY || ONLY.includes(c.name))) {
   process.stdout.write(`${c.name}: ${per(busyUs)} µs/request\n`)
 }
 mkdirSync(resultsDir, { recursive: true })
-writeFileSync(`${resultsDir}/profile.md`, out.join('\n'))
+writeFileSync(`${resultsDir}/profile.md`, await format(out.join('\n'), { parser: 'markdown' }))
 console.log(`wrote ${resultsDir}/profile.md`)
 inspector.close()
 await world.close()
