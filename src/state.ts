@@ -21,6 +21,8 @@ export interface ProxyState {
   ended: MemoryCache<true>
   /** Sessions whose marks were written within the last minute. */
   marking: MemoryCache<true>
+  /** One KV read per session id at a time (a burst of requests that miss memory reads once). */
+  loads: SingleFlight<SessionRecord | null>
   /** One refresh per session id at a time. */
   refreshes: SingleFlight<SessionRecord | null>
   /** One introspection per token at a time. */
@@ -39,6 +41,7 @@ export function createProxyState(nowMs: () => number = Date.now): ProxyState {
     verdicts: new MemoryCache(MAX_CACHED_ENTRIES),
     ended: new MemoryCache(MAX_CACHED_ENTRIES),
     marking: new MemoryCache(MAX_CACHED_ENTRIES),
+    loads: new SingleFlight(),
     refreshes: new SingleFlight(),
     introspections: new SingleFlight(),
     nowSeconds: () => Math.floor(nowMs() / 1000),

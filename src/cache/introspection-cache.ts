@@ -102,6 +102,15 @@ export async function tokenHash(token: string): Promise<string> {
 }
 
 /**
+ * Forgets `token` (sign-out): its verdict key, and the token itself if the memo holds it.
+ * @returns the key of `token` in the verdict caches (see {@link tokenHash}).
+ */
+export async function forgetToken(token: string): Promise<string> {
+  tokenHashes.delete(token)
+  return sha256Hex(token)
+}
+
+/**
  * Is `token` active? From memory, KV, or (one call per token at a time) `introspect()`.
  * A KV failure only skips the KV layer.
  * @throws whatever `introspect()` throws (an `OAuthClientError`); nothing is cached then.

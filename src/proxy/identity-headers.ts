@@ -44,14 +44,21 @@ export function isIdentityHeaderName(name: string): boolean {
   const normalised = name.toLowerCase().replace(/[_.~]/g, '-')
   const verdict =
     normalised.startsWith(IDENTITY_HEADER_PREFIX) || UNTRUSTED_CLIENT_HEADERS.has(normalised)
-  if (verdicts.size < MAX_REMEMBERED_NAMES) verdicts.set(name, verdict)
+  if (name.length <= MAX_REMEMBERED_NAME_LENGTH) {
+    if (verdicts.size >= MAX_REMEMBERED_NAMES) verdicts.delete(verdicts.keys().next().value!)
+    verdicts.set(name, verdict)
+  }
   return verdict
 }
 
-/** Header names seen in this isolate and their verdict: the same few dozen names come every time. */
+/**
+ * Header names seen in this isolate and their verdict, oldest first: the same few dozen names
+ * come every time. Names a client makes up push out the oldest; long ones are never kept, so the
+ * memo stays under 1000 x 64 bytes.
+ */
 const verdicts = new Map<string, boolean>()
-/** Past this many names (a client making them up), names are judged afresh each time. */
 const MAX_REMEMBERED_NAMES = 1000
+const MAX_REMEMBERED_NAME_LENGTH = 64
 
 /**
  * Removes every identity header from `headers`: any letter case, `_` for `-`, however often sent.

@@ -7,7 +7,7 @@
  * `build_logout_url`), which comes back to `POST_LOGOUT_REDIRECT_URI` (default: the site's `/`).
  */
 import type { Context } from 'hono'
-import { tokenHash } from '../cache/introspection-cache'
+import { forgetToken } from '../cache/introspection-cache'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import { backgroundOf } from '../middleware/background'
@@ -50,7 +50,7 @@ export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
  */
 async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise<void> {
   const [oauth, state] = [c.get('oauth'), c.get('state')]
-  state.verdicts.delete(await tokenHash(session.tokens.accessToken))
+  state.verdicts.delete(await forgetToken(session.tokens.accessToken))
   const revoke = async (token: string | undefined, hint: 'refresh_token' | 'access_token') => {
     if (!token) return
     try {

@@ -228,7 +228,7 @@ export async function resumeSession(
   if (isEnded(id, deps, nowSeconds)) return null
   let record = state.sessions.get(id, nowSeconds) ?? null
   if (!record) {
-    record = await getSession(config.sessions, id)
+    record = await state.loads.run(id, () => getSession(config.sessions, id))
     if (!record || isEnded(id, deps, nowSeconds)) return null
     rememberSession(id, record, deps, nowSeconds)
   }

@@ -120,4 +120,15 @@ describe('marks under load', () => {
     expect(burst.every((r) => r.status === 200)).toBe(true)
     expect(counts.put).toBe(1)
   })
+
+  it('reads the session from KV once for a burst of requests that find no copy in memory', async () => {
+    const first = world({ INTROSPECTION: 'false' })
+    const { cookie } = await first.signIn('cold-burst')
+    const cold = world({ INTROSPECTION: 'false' }) // another isolate: nothing in memory
+    const { kv: counted, counts } = countingKv(cold.e.SESSIONS)
+    const e: Env = { ...cold.e, SESSIONS: counted }
+    const burst = await Promise.all(Array.from({ length: 16 }, () => cold.send(api(cookie), e)))
+    expect(burst.map((r) => r.status)).toEqual(Array(16).fill(200))
+    expect(counts.get).toBe(1)
+  })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { verdictFrom, tokenHash } from '../../src/cache/introspection-cache'
+import { forgetToken, tokenHash, verdictFrom } from '../../src/cache/introspection-cache'
 
 const NOW = 1_800_000_000
 
@@ -51,5 +51,12 @@ describe('tokenHash', () => {
     for (let i = 0; i < 1500; i++) await tokenHash(`other-${i}`)
     expect(await tokenHash(token)).toBe(expected)
     expect(await tokenHash('other-1499')).toBe(await sha256('other-1499'))
+  })
+
+  it('forgetToken gives the same key, so sign-out drops the right verdict', async () => {
+    const token = 'signed-out-token'
+    const key = await tokenHash(token)
+    expect(await forgetToken(token)).toBe(key)
+    expect(await tokenHash(token)).toBe(key)
   })
 })

@@ -1,0 +1,161 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ProxyError } from '../../src/errors'
+import { tokenHash } from '../../src/cache/introspection-cache'
+import { buildUpstreamUrl } from '../../src/proxy/forward'
+import { isIdentityHeaderName, stripIdentityHeaders } from '../../src/proxy/identity-headers'
+import { canonicalPath } from '../../src/utils/canonical-path'
+
+// The request path's shortcuts (one URL parse, the upstream URL by concatenation, per-isolate
+// memos) must never change what the origin sees or which headers count as identity headers.
+
+const PIECES = [
+  '',
+  'a',
+  'A',
+  '.',
+  '..',
+  '/',
+  '//',
+  '\\',
+  '?',
+  '#',
+  '@',
+  ':',
+  ';',
+  '=',
+  '&',
+  '+',
+  '%',
+  '%2',
+  '%2e',
+  '%2E',
+  '%2f',
+  '%2F',
+  '%3f',
+  '%3F',
+  '%23',
+  '%40',
+  '%5c',
+  '%00',
+  '%25',
+  '%7e',
+  '%41',
+  '%zz',
+  ' ',
+  '\t',
+  '\n',
+  'é',
+  '\u2215',
+  '\uff0e',
+  '\uff0f',
+  '\ud800',
+  '😀',
+  '[',
+  ']',
+  '|',
+  '^',
+  '`',
+  '{',
+  '"',
+  "'",
+  '<',
+  '>',
+  'evil.test',
+  '127.0.0.1:1',
+  'x=1',
+  '%0a',
+  '%0d',
+  '%09',
+  '\u0000',
+  '\u007f',
+]
+const piece = fc.oneof(
+  fc.constantFrom(...PIECES),
+  fc.string({ maxLength: 3 }),
+  fc.string({ unit: 'binary', maxLength: 2 })
+)
+const ORIGINS = [
+  'http://origin.test',
+  'http://origin.test:8080/',
+  'http://127.0.0.1:9/base',
+  'https://[::1]:8443/base/',
+  'http://origin.test/a%2Fb/',
+  'http://origin.test//',
+  'http://xn--bcher-kva.test/b%C3%BC/x;y/',
+].map((o) => new URL(o))
+
+describe('the upstream URL (property)', () => {
+  it('the origin sees its own scheme/host/port, base path + canonical path, the same query, no fragment', () => {
+    let accepted = 0
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 10 }),
+        fc.constantFrom(...ORIGINS),
+        (pieces, origin) => {
+          let requestUrl: URL
+          try {
+            requestUrl = new URL(`https://proxy.test/${pieces.join('')}`)
+          } catch {
+            return
+          }
+          const path = canonicalPath(requestUrl.pathname)
+          let sent: URL | 'refused'
+          try {
+            sent = buildUpstreamUrl(origin, requestUrl, path)
+          } catch (err) {
+            expect(err).toBeInstanceOf(ProxyError)
+            sent = 'refused'
+          }
+          if (sent === 'refused') return
+          accepted++
+          expect(sent.origin).toBe(origin.origin)
+          expect(sent.username + sent.password).toBe('')
+          expect(sent.pathname).toBe(origin.pathname.replace(/\/$/, '') + path)
+          expect(sent.search).toBe(requestUrl.search)
+          expect(sent.hash).toBe('')
+        }
+      ),
+      { numRuns: 20_000 }
+    )
+    expect(accepted).toBeGreaterThan(10_000)
+  })
+})
+
+describe('per-isolate memos', () => {
+  it('header-name verdicts stay right once the memo is full of made-up names', () => {
+    for (let i = 0; i < 1200; i++) expect(isIdentityHeaderName(`x-junk-${i}`)).toBe(false)
+    for (const name of [
+      'x-auth-request-user',
+      'x_auth_request_email',
+      'x.auth.request.groups',
+      'x~forwarded~user',
+      'forwarded',
+      'x-original-url',
+      '__proto__',
+      'constructor',
+    ]) {
+      const expected = !['__proto__', 'constructor'].includes(name)
+      expect(isIdentityHeaderName(name), name).toBe(expected)
+      expect(isIdentityHeaderName(name), name).toBe(expected)
+    }
+    const headers = new Headers({
+      X_Auth_Request_User_2: 'admin',
+      'x-junk-5': 'ok',
+      'X.Forwarded.Email': 'a@b',
+    })
+    expect([...stripIdentityHeaders(headers).keys()]).toEqual(['x-junk-5'])
+  })
+
+  it('token hashes are right under concurrency and past the bound', async () => {
+    const sha256 = async (value: string) =>
+      Array.from(
+        new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))),
+        (b) => b.toString(16).padStart(2, '0')
+      ).join('')
+    const tokens = Array.from({ length: 2500 }, (_, i) => `tok-${i % 1700}`)
+    const hashes = await Promise.all(tokens.map((t) => tokenHash(t)))
+    const expected = await Promise.all(tokens.map((t) => sha256(t)))
+    expect(hashes).toEqual(expected)
+  })
+})
