@@ -84,13 +84,19 @@ export async function loginThrough(
   throw new Error('sign-in did not finish')
 }
 
-/** One wrk run's numbers. Latencies in milliseconds. */
+/** One wrk run's numbers. */
 export interface WrkResult {
+  /** Requests completed. */
   requests: number
+  /** Requests per second. */
   rps: number
+  /** Latency percentiles, in milliseconds. */
   p50Ms: number
   p99Ms: number
+  /** Answers with a status outside 200-399. */
   non2xx3xx: number
+  /** wrk's socket errors: connect, read, write and timeout, added up. */
+  socketErrors: number
 }
 
 const toMs = (value: string): number => {
@@ -100,7 +106,11 @@ const toMs = (value: string): number => {
   return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n
 }
 
-/** Runs wrk against `url` and parses its report. */
+/**
+ * Runs wrk against `url` for `seconds` with `connections` connections (on min(2, connections)
+ * threads) and the given request headers, and parses its report.
+ * @throws when wrk cannot run (not installed: `apt-get install -y wrk`).
+ */
 export async function wrk(
   url: string,
   connections: number,
@@ -123,6 +133,9 @@ export async function wrk(
     p50Ms: toMs(/^\s+50%\s+(\S+)/m.exec(stdout)?.[1] ?? ''),
     p99Ms: toMs(/^\s+99%\s+(\S+)/m.exec(stdout)?.[1] ?? ''),
     non2xx3xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0),
+    socketErrors: (/Socket errors: (.*)/.exec(stdout)?.[1] ?? '')
+      .split(',')
+      .reduce((total, part) => total + Number(/\d+/.exec(part)?.[0] ?? 0), 0),
   }
 }
 
@@ -144,8 +157,9 @@ export function childWorkerdPids(): Set<number> {
 }
 
 /**
- * CPU time of all threads of `pid` so far, in nanoseconds (the sum of
- * /proc/<pid>/task/<tid>/schedstat; precise, for short steps such as one callback).
+ * CPU time of the threads `pid` has now, in nanoseconds (the sum of
+ * /proc/<pid>/task/<tid>/schedstat): fine-grained, for short steps such as one callback. A thread
+ * that ends between two readings takes its time with it; workerd keeps its threads.
  */
 export function cpuNs(pid: number): number {
   let total = 0
@@ -166,8 +180,9 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
-/** Median of numbers. */
+/** Median of numbers. @throws {Error} for an empty list. */
 export function median(values: number[]): number {
+  if (!values.length) throw new Error('median of nothing')
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { format } from 'prettier'
 import { cpuMs, cpuNs, median, wrk, type WrkResult } from './lib.ts'
-import { startBench } from './setup.ts'
+import { startBench, type Spread } from './setup.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -64,6 +64,10 @@ for (const connections of CONNECTIONS) {
       const [calls0, kv0, cpu0] = [await providerCalls(), await kvCounts(), cpuMs(s.worker.pid)]
       const result = await wrk(`${s.worker.url}/bench?x=1`, connections, SECONDS, s.headers)
       const [calls1, kv1, cpu1] = [await providerCalls(), await kvCounts(), cpuMs(s.worker.pid)]
+      // A wrong answer (a 401 from a lost session, a 5xx) would make every number meaningless.
+      if (result.non2xx3xx > 0) {
+        throw new Error(`${s.name}: ${result.non2xx3xx} answers were not 2xx or 3xx`)
+      }
       const own = s.worker === proxy
       const key = `${s.name}@${connections}`
       samples.set(key, [
@@ -71,8 +75,9 @@ for (const connections of CONNECTIONS) {
         {
           ...result,
           providerCalls: calls1 - calls0,
-          kvReads: own ? kv1.get - kv0.get - 0 : 0,
-          kvWrites: own ? kv1.put - kv0.put : 0,
+          // KV bills get and list as reads, put and delete as writes.
+          kvReads: own ? kv1.get + kv1.list - kv0.get - kv0.list : 0,
+          kvWrites: own ? kv1.put + kv1.delete - kv0.put - kv0.delete : 0,
           cpuMs: cpu1 - cpu0,
         },
       ])
@@ -86,6 +91,8 @@ const rows = [...samples].map(([key, list]) => {
   const [name, connections] = key.split('@') as [string, string]
   const requests = list.reduce((a, s) => a + s.requests, 0)
   const sum = (f: (s: Sample) => number) => list.reduce((a, s) => a + f(s), 0)
+  // Ratios pair each round with bare's round just before it (the alternation pairs them).
+  const bareRounds = samples.get(`bare@${connections}`) ?? []
   return {
     scenario: name,
     connections: Number(connections),
@@ -94,9 +101,11 @@ const rows = [...samples].map(([key, list]) => {
       min: Math.min(...list.map((s) => s.rps)),
       max: Math.max(...list.map((s) => s.rps)),
     },
+    rpsRatioToBare: median(list.map((s, i) => s.rps / (bareRounds[i]?.rps ?? NaN))),
     p50Ms: median(list.map((s) => s.p50Ms)),
+    p50DeltaMsToBare: median(list.map((s, i) => s.p50Ms - (bareRounds[i]?.p50Ms ?? NaN))),
     p99Ms: median(list.map((s) => s.p99Ms)),
-    non2xx3xx: sum((s) => s.non2xx3xx),
+    socketErrors: sum((s) => s.socketErrors),
     per1000: {
       providerCalls: per1000(
         sum((s) => s.providerCalls),
@@ -114,14 +123,6 @@ const rows = [...samples].map(([key, list]) => {
     cpuMsPerRequest: sum((s) => s.cpuMs) / requests,
   }
 })
-const bareOf = (connections: number) =>
-  rows.find((r) => r.scenario === 'bare' && r.connections === connections)!
-const withRatios = rows.map((r) => ({
-  ...r,
-  rpsRatioToBare: r.rps.median / bareOf(r.connections).rps.median,
-  p50DeltaMsToBare: r.p50Ms - bareOf(r.connections).p50Ms,
-}))
-
 // The request path alone: N requests inside the proxy's isolate, origin answered from memory
 // (bench/workers/proxy.ts), CPU of the whole workerd process around them; and, to take the
 // callback apart, what one KV operation and one outbound fetch cost in this process. Alternating.
@@ -168,7 +169,7 @@ process.stdout.write(`in-isolate µs per operation: ${JSON.stringify(inIsolate)}
 const signIn = world.signIn
 const callbackKvMs = (signIn.callbackKvOperations * inIsolate.kvOperation.median) / 1000
 const callbackFetchMs = (signIn.callbackProviderCalls * inIsolate.outboundFetch.median) / 1000
-const callbackRestMs = signIn.callbackCpuMs - callbackKvMs - callbackFetchMs
+const callbackRestMs = signIn.callbackCpuMs.median - callbackKvMs - callbackFetchMs
 
 const machine = `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}`
 const date = new Date().toISOString().slice(0, 10)
@@ -180,27 +181,30 @@ const results = {
   signIn,
   inIsolate: { requests: LOOP_REQUESTS, cpuUsPerOperation: inIsolate },
   callbackApart: { kvMs: callbackKvMs, providerFetchMs: callbackFetchMs, restMs: callbackRestMs },
-  rows: withRatios,
+  rows,
 }
 mkdirSync(resultsDir, { recursive: true })
 writeFileSync(`${resultsDir}/latest.json`, JSON.stringify(results, null, 2) + '\n')
 
 const f = (n: number, d = 2) => n.toFixed(d)
+const ms = (s: Spread) => `${f(s.median)} ms (${f(s.p25)}-${f(s.p75)})`
 const table = [
   `Measured ${date} on ${machine}; ${ROUNDS} rounds of ${SECONDS} s per cell, alternating scenarios.`,
   '',
-  '| scenario | conns | req/s median (min-max) | x bare | p50 ms | p99 ms | provider calls /1k | KV reads /1k | KV writes /1k | CPU ms/req |',
-  '|---|---|---|---|---|---|---|---|---|---|',
-  ...withRatios.map(
+  '| scenario | conns | req/s median (min-max) | x bare | p50 ms | p99 ms | provider calls /1k | KV reads /1k | KV writes /1k | CPU ms/req | socket errors |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+  ...rows.map(
     (r) =>
-      `| ${r.scenario} | ${r.connections} | ${f(r.rps.median, 0)} (${f(r.rps.min, 0)}-${f(r.rps.max, 0)}) | ${f(r.rpsRatioToBare)} | ${f(r.p50Ms, 3)} | ${f(r.p99Ms, 3)} | ${f(r.per1000.providerCalls)} | ${f(r.per1000.kvReads)} | ${f(r.per1000.kvWrites)} | ${f(r.cpuMsPerRequest, 3)} |`
+      `| ${r.scenario} | ${r.connections} | ${f(r.rps.median, 0)} (${f(r.rps.min, 0)}-${f(r.rps.max, 0)}) | ${f(r.rpsRatioToBare)} | ${f(r.p50Ms, 3)} | ${f(r.p99Ms, 3)} | ${f(r.per1000.providerCalls)} | ${f(r.per1000.kvReads)} | ${f(r.per1000.kvWrites)} | ${f(r.cpuMsPerRequest, 3)} | ${r.socketErrors} |`
   ),
+  '',
+  `x bare: the median over the rounds of each round's req/s over that of the \`bare\` round just before it. p50 and p99: the median of the rounds' values. KV reads are get and list, writes put and delete. CPU: the Worker's whole workerd process (its HTTP, Miniflare's entry Worker, the KV simulator and the request path). Every answer was checked to be 2xx or 3xx.`,
   '',
   `The request path alone (${LOOP_REQUESTS} requests inside the isolate, origin and KV in memory, no HTTP), CPU µs per request, median of ${ROUNDS}: bare ${f(inIsolate.bare.median, 1)}, session ${f(inIsolate.session.median, 1)} (+${f(inIsolate.session.median - inIsolate.bare.median, 1)}), bearer ${f(inIsolate.bearer.median, 1)} (+${f(inIsolate.bearer.median - inIsolate.bare.median, 1)}).`,
   '',
-  `CPU of the proxy's workerd per sign-in (mean of ${signIn.signIns}): the start (302 to the provider, login record) ${f(signIn.startCpuMs)} ms; the callback (code exchange, ID token checks, userinfo, session write) ${f(signIn.callbackCpuMs)} ms; the whole sign-in with the first signed-in request ${f(signIn.wholeCpuMs)} ms.`,
+  `CPU of the proxy's workerd per sign-in, median (quartiles) of ${signIn.signIns}: the start (302 to the provider, login record) ${ms(signIn.startCpuMs)}; the callback (code exchange, ID token checks, userinfo, session write) ${ms(signIn.callbackCpuMs)}; the whole sign-in with the first signed-in request ${ms(signIn.wholeCpuMs)}.`,
   '',
-  `The callback taken apart: ${f(signIn.callbackKvOperations, 1)} KV operations at ${f(inIsolate.kvOperation.median / 1000, 3)} ms each (Miniflare's KV simulator runs inside this workerd; on Cloudflare, KV is a service outside the Worker's CPU time) = ${f(callbackKvMs)} ms; ${f(signIn.callbackProviderCalls, 1)} provider calls at ${f(inIsolate.outboundFetch.median / 1000, 3)} ms each (one outbound fetch) = ${f(callbackFetchMs)} ms; the rest (the request, our code, oauth4webapi) ${f(callbackRestMs)} ms.`,
+  `The callback taken apart: ${f(signIn.callbackKvOperations, 1)} KV operations at ${f(inIsolate.kvOperation.median / 1000, 3)} ms each (Miniflare's KV simulator runs inside this workerd; on Cloudflare, KV is a service outside the Worker's CPU time) = ${f(callbackKvMs)} ms; ${f(signIn.callbackProviderCalls, 1)} provider calls at ${f(inIsolate.outboundFetch.median / 1000, 3)} ms each (one outbound GET of 200 bytes: the provider's POSTs and JSON answers cost somewhat more) = ${f(callbackFetchMs)} ms; the rest (the request, our code, oauth4webapi) about ${f(callbackRestMs)} ms of the median.`,
 ]
 // Tables aligned the way the repository's formatter keeps markdown (npm run lint).
 writeFileSync(`${resultsDir}/latest.md`, await format(table.join('\n'), { parser: 'markdown' }))

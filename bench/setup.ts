@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { startIdp } from '../dev/idp.ts'
-import { childWorkerdPids, cpuNs, loginThrough, startFastOrigin } from './lib.ts'
+import { childWorkerdPids, cpuNs, loginThrough, median, startFastOrigin } from './lib.ts'
 
 /** One Worker under test: its Miniflare, the pid of its workerd and its loopback URL. */
 export interface BenchWorker {
@@ -18,26 +18,51 @@ export interface BenchWorker {
   url: string
 }
 
+/** KV operations by method. */
+export interface KvCounts {
+  get: number
+  put: number
+  delete: number
+  list: number
+}
+
+/** Median and quartiles of some measurements. */
+export interface Spread {
+  median: number
+  p25: number
+  p75: number
+}
+
+/** Median and quartiles of `values` (nearest rank). @throws {Error} for an empty list. */
+export function spread(values: number[]): Spread {
+  if (!values.length) throw new Error('no values')
+  const sorted = [...values].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+  return { median: median(values), p25: at(0.25), p75: at(0.75) }
+}
+
 /** Everything a benchmark run needs; `close()` stops it all. */
 export interface BenchWorld {
   bare: BenchWorker
   proxy: BenchWorker
   peer: BenchWorker
-  /** `Cookie` header of a signed-in session on the proxy, and on the peer. */
+  /** `Cookie` header of a signed-in session on the proxy. */
   sessionCookie: string
+  /** `Cookie` header of a signed-in session on the peer. */
   peerCookie: string
   /** An access token the provider issued to the proxy's client (for `Authorization: Bearer`). */
   accessToken: string
   /** Requests the provider has answered so far. */
   providerCalls(): Promise<number>
-  /** The proxy's KV operations so far (the bench worker's counting wrapper). */
-  kvCounts(): Promise<{ get: number; put: number }>
-  /** CPU milliseconds of the proxy's workerd per sign-in step, averaged over `signIns` sign-ins. */
+  /** The proxy's KV operations so far, by method (the bench worker's counting wrapper). */
+  kvCounts(): Promise<KvCounts>
+  /** CPU of the proxy's workerd per sign-in step, over `signIns` sign-ins. */
   signIn: {
     signIns: number
-    startCpuMs: number
-    callbackCpuMs: number
-    wholeCpuMs: number
+    /** Median and quartiles over the sign-ins, in ms. */
+    startCpuMs: Spread
+    callbackCpuMs: Spread
+    wholeCpuMs: Spread
     /** Per callback: KV operations (get, put, delete, list) and provider calls it made. */
     callbackKvOperations: number
     callbackProviderCalls: number
@@ -101,6 +126,10 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
       port: PORTS[name],
       cf: false,
       bindings,
+      // The Workers' own log lines (one per sign-in start) would bury the bench's; errors stay.
+      handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
+        if (level === 'error' || level === 'warn') process.stderr.write(`${name}: ${message}\n`)
+      },
       ...(name === 'proxy' && { kvNamespaces: ['SESSIONS'] }),
       ...(options.inspectorPorts?.[name] && { inspectorPort: options.inspectorPorts[name] }),
     })
@@ -137,7 +166,7 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
   // counted.
   const signIns = options.signIns ?? 50
   const warmUp = 3
-  const stepNs = { start: 0, callback: 0, whole: 0 }
+  const stepNs = { start: [] as number[], callback: [] as number[], whole: [] as number[] }
   const callbackOps = { kv: 0, provider: 0 }
   const kvOps = async () => {
     const counts = (await (await fetch(`${proxy.url}/__bench/kv`)).json()) as Record<string, number>
@@ -155,14 +184,14 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
       // The step's CPU ends with its response body (nothing of ours runs after it: the session
       // write is awaited before the 302).
       const body = await res.arrayBuffer()
-      if (counted && step) stepNs[step] += cpuNs(proxy.pid) - cpu0
+      if (counted && step) stepNs[step].push(cpuNs(proxy.pid) - cpu0)
       if (counted && step === 'callback') {
         callbackOps.kv += (await kvOps()) - kv0
         callbackOps.provider += (await providerCalls()) - calls0
       }
       return new Response(body, res)
     })
-    if (counted) stepNs.whole += cpuNs(proxy.pid) - whole0
+    if (counted) stepNs.whole.push(cpuNs(proxy.pid) - whole0)
   }
   sessionCookie = sessionCookie
     .split('; ')
@@ -173,7 +202,7 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
   const { keys } = await kv.list({ prefix: 'session:' })
   const record = (await kv.get(keys[0]!.name, 'json')) as { tokens: { accessToken: string } }
 
-  const ms = (ns: number) => ns / 1e6 / signIns
+  const ms = (list: number[]) => spread(list.map((ns) => ns / 1e6))
   return {
     bare,
     proxy,
@@ -182,8 +211,7 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
     peerCookie,
     accessToken: record.tokens.accessToken,
     providerCalls,
-    kvCounts: async () =>
-      (await (await fetch(`${proxy.url}/__bench/kv`)).json()) as { get: number; put: number },
+    kvCounts: async () => (await (await fetch(`${proxy.url}/__bench/kv`)).json()) as KvCounts,
     signIn: {
       signIns,
       startCpuMs: ms(stepNs.start),

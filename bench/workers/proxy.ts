@@ -42,7 +42,7 @@ function inMemoryOrigin(originUrl: string): typeof fetch {
 }
 /**
  * KV in memory for the loops (get, put, delete): no I/O on the thread, so the profile of the loop
- * is all CPU. A key it does not hold (the signed-in session) is read from `kv` once.
+ * is all CPU. A key it does not hold (the signed-in session) is read from `kv`, and kept once found.
  */
 function inMemoryKv(kv: KVNamespace): KVNamespace {
   const values = new Map<string, string>()
