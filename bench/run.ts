@@ -191,14 +191,14 @@ const ms = (s: Spread) => `${f(s.median)} ms (${f(s.p25)}-${f(s.p75)})`
 const table = [
   `Measured ${date} on ${machine}; ${ROUNDS} rounds of ${SECONDS} s per cell, alternating scenarios.`,
   '',
-  '| scenario | conns | req/s median (min-max) | x bare | p50 ms | p99 ms | provider calls /1k | KV reads /1k | KV writes /1k | CPU ms/req | socket errors |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  '| scenario | conns | req/s median (min-max) | x bare | p50 ms | p50 +ms | p99 ms | provider calls /1k | KV reads /1k | KV writes /1k | CPU ms/req | socket errors |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.scenario} | ${r.connections} | ${f(r.rps.median, 0)} (${f(r.rps.min, 0)}-${f(r.rps.max, 0)}) | ${f(r.rpsRatioToBare)} | ${f(r.p50Ms, 3)} | ${f(r.p99Ms, 3)} | ${f(r.per1000.providerCalls)} | ${f(r.per1000.kvReads)} | ${f(r.per1000.kvWrites)} | ${f(r.cpuMsPerRequest, 3)} | ${r.socketErrors} |`
+      `| ${r.scenario} | ${r.connections} | ${f(r.rps.median, 0)} (${f(r.rps.min, 0)}-${f(r.rps.max, 0)}) | ${f(r.rpsRatioToBare)} | ${f(r.p50Ms, 3)} | ${f(r.p50DeltaMsToBare, 3)} | ${f(r.p99Ms, 3)} | ${f(r.per1000.providerCalls)} | ${f(r.per1000.kvReads)} | ${f(r.per1000.kvWrites)} | ${f(r.cpuMsPerRequest, 3)} | ${r.socketErrors} |`
   ),
   '',
-  `x bare: the median over the rounds of each round's req/s over that of the \`bare\` round just before it. p50 and p99: the median of the rounds' values. KV reads are get and list, writes put and delete. CPU: the Worker's whole workerd process (its HTTP, Miniflare's entry Worker, the KV simulator and the request path). Every answer was checked to be 2xx or 3xx.`,
+  `x bare: the median over the rounds of each round's req/s over that of the \`bare\` round just before it; p50 +ms likewise, each round's p50 minus that \`bare\` round's. p50 and p99: the median of the rounds' values. KV reads are get and list, writes put and delete. CPU: the Worker's whole workerd process (its HTTP, Miniflare's entry Worker, the KV simulator and the request path). Every answer was checked to be 2xx or 3xx.`,
   '',
   `The request path alone (${LOOP_REQUESTS} requests inside the isolate, origin and KV in memory, no HTTP), CPU µs per request, median of ${ROUNDS}: bare ${f(inIsolate.bare.median, 1)}, session ${f(inIsolate.session.median, 1)} (+${f(inIsolate.session.median - inIsolate.bare.median, 1)}), bearer ${f(inIsolate.bearer.median, 1)} (+${f(inIsolate.bearer.median - inIsolate.bare.median, 1)}).`,
   '',
