@@ -196,6 +196,16 @@ function refreshOnce(
 
 const noop = () => undefined
 
+/**
+ * One KV read per session at a time (a burst of requests that miss memory reads once); like a
+ * refresh, the read is kept alive with `waitUntil`, so no request waits on one whose request ended.
+ */
+function loadOnce(id: string, deps: KeepAliveDeps): Promise<SessionRecord | null> {
+  const flight = deps.state.loads.run(id, () => getSession(deps.config.sessions, id))
+  deps.background(flight.then(noop, noop))
+  return flight
+}
+
 /** Writes the marks of `record` (merged into what KV holds), at most once a minute per session. */
 function markSession(id: string, record: SessionRecord, deps: KeepAliveDeps, nowSeconds: number) {
   const { config, state } = deps
@@ -228,7 +238,7 @@ export async function resumeSession(
   if (isEnded(id, deps, nowSeconds)) return null
   let record = state.sessions.get(id, nowSeconds) ?? null
   if (!record) {
-    record = await state.loads.run(id, () => getSession(config.sessions, id))
+    record = await loadOnce(id, deps)
     if (!record || isEnded(id, deps, nowSeconds)) return null
     rememberSession(id, record, deps, nowSeconds)
   }
