@@ -187,3 +187,18 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
+
+/** Median and quartiles of some measurements. */
+export interface Spread {
+  median: number
+  p25: number
+  p75: number
+}
+
+/** Median and quartiles of `values` (nearest rank). @throws {Error} for an empty list. */
+export function spread(values: number[]): Spread {
+  if (!values.length) throw new Error('no values')
+  const sorted = [...values].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+  return { median: median(values), p25: at(0.25), p75: at(0.75) }
+}

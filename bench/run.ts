@@ -12,8 +12,8 @@ import { cpus } from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { format } from 'prettier'
-import { cpuMs, cpuNs, median, wrk, type WrkResult } from './lib.ts'
-import { startBench, type Spread } from './setup.ts'
+import { cpuMs, cpuNs, median, wrk, type Spread, type WrkResult } from './lib.ts'
+import { startBench } from './setup.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)

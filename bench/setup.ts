@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { startIdp } from '../dev/idp.ts'
-import { childWorkerdPids, cpuNs, loginThrough, median, startFastOrigin } from './lib.ts'
+import {
+  childWorkerdPids,
+  cpuNs,
+  loginThrough,
+  spread,
+  startFastOrigin,
+  type Spread,
+} from './lib.ts'
 
 /** One Worker under test: its Miniflare, the pid of its workerd and its loopback URL. */
 export interface BenchWorker {
@@ -24,21 +31,6 @@ export interface KvCounts {
   put: number
   delete: number
   list: number
-}
-
-/** Median and quartiles of some measurements. */
-export interface Spread {
-  median: number
-  p25: number
-  p75: number
-}
-
-/** Median and quartiles of `values` (nearest rank). @throws {Error} for an empty list. */
-export function spread(values: number[]): Spread {
-  if (!values.length) throw new Error('no values')
-  const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
-  return { median: median(values), p25: at(0.25), p75: at(0.75) }
 }
 
 /** Everything a benchmark run needs; `close()` stops it all. */
@@ -168,9 +160,10 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
   const warmUp = 3
   const stepNs = { start: [] as number[], callback: [] as number[], whole: [] as number[] }
   const callbackOps = { kv: 0, provider: 0 }
+  const kvCounts = async () => (await (await fetch(`${proxy.url}/__bench/kv`)).json()) as KvCounts
   const kvOps = async () => {
-    const counts = (await (await fetch(`${proxy.url}/__bench/kv`)).json()) as Record<string, number>
-    return Object.values(counts).reduce((a, b) => a + b, 0)
+    const { get, put, delete: del, list } = await kvCounts()
+    return get + put + del + list
   }
   let sessionCookie = ''
   for (let i = 0; i < warmUp + signIns; i++) {
@@ -211,7 +204,7 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
     peerCookie,
     accessToken: record.tokens.accessToken,
     providerCalls,
-    kvCounts: async () => (await (await fetch(`${proxy.url}/__bench/kv`)).json()) as KvCounts,
+    kvCounts,
     signIn: {
       signIns,
       startCpuMs: ms(stepNs.start),
