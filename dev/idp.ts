@@ -2,7 +2,9 @@
  * @module
  * A real OpenID Connect provider (the npm package `oidc-provider`) for the local demo and the tests.
  * It listens on loopback only, has one demo client, and a login form that accepts any username
- * (no password). Consent is granted automatically, as for a first-party application.
+ * (no password) and a "Cancel" button that refuses the sign-in (`error=access_denied`). Consent is
+ * granted automatically, as for a first-party application. Sign-out (RP-initiated logout) ends the
+ * provider's session and returns at once, without asking, as Authing's logout URL does.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -58,6 +60,7 @@ main{background:#fff;padding:2rem 2.5rem;border-radius:12px;box-shadow:0 2px 12p
 h1{font-size:1.3rem;margin:0 0 .25rem}p{color:#555;margin:.25rem 0 1.25rem;font-size:.9rem}
 input{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:1px solid #bbb;border-radius:6px}
 button{margin-top:1rem;width:100%;padding:.6rem;font-size:1rem;border:0;border-radius:6px;background:#2563eb;color:#fff;cursor:pointer}
+button.secondary{margin-top:.5rem;background:#fff;color:#1f2328;border:1px solid #bbb}
 </style></head><body><main>
 <h1>Demo identity provider</h1>
 <p>Signing in to <code>${escapeHtml(clientId)}</code>. Any username works; there is no password.</p>
@@ -65,7 +68,26 @@ button{margin-top:1rem;width:100%;padding:.6rem;font-size:1rem;border:0;border-r
 <label for="username">Username</label>
 <input id="username" name="username" required autofocus placeholder="e.g. alice">
 <button type="submit">Sign in</button>
+<button type="submit" class="secondary" formaction="/interaction/${escapeHtml(uid)}/abort" formnovalidate>Cancel</button>
 </form></main></body></html>`
+
+/**
+ * The RP-initiated logout page (`features.rpInitiatedLogout.logoutSource`). oidc-provider asks
+ * "do you want to sign out?"; Authing's logout URL signs out and returns without asking, so this page
+ * submits oidc-provider's own confirmation form at once, with `logout=yes` (end the whole provider
+ * session, not only this client's part). Without JavaScript it shows the button.
+ * @param form oidc-provider's form (`id="op.logoutForm"`, its action and the `xsrf` field).
+ */
+const logoutPage = (form: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Signing out: demo identity provider</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<script>document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() })</script>
+</head><body>
+${form.replace(
+  '</form>',
+  '<input type="hidden" name="logout" value="yes"><noscript><p>Signing out of the demo identity provider.</p><button type="submit">Sign out</button></noscript></form>'
+)}
+</body></html>`
 
 /** The demo user's claims, derived from the username typed at the login form. */
 function claimsFor(username: string): Record<string, unknown> {
@@ -126,7 +148,13 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
       devInteractions: { enabled: false },
       introspection: { enabled: true },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html'
+          ctx.body = logoutPage(form)
+        },
+      },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -168,6 +196,16 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
 
   async function interaction(req: IncomingMessage, res: ServerResponse, url: URL) {
     const details = await provider.interactionDetails(req, res)
+    if (req.method === 'POST' && url.pathname.endsWith('/abort')) {
+      // The user refused: the client gets `error=access_denied` (RFC 6749 4.1.2.1).
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The user refused' },
+        { mergeWithLastSubmission: false }
+      )
+      return
+    }
     if (req.method === 'POST' && url.pathname.endsWith('/login')) {
       const username = ((await readForm(req)).get('username') ?? '').trim()
       if (!username) {
