@@ -89,6 +89,17 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** True while any process of `child`'s group is alive. */
+function groupAlive(child: ChildProcess): boolean {
+  if (child.pid === undefined) return false
+  try {
+    process.kill(-child.pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Resolves once `url` answers at all (any HTTP status). */
 async function waitForHttp(url: string, deadline: number, exited: () => boolean): Promise<void> {
   for (;;) {
@@ -211,6 +222,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       }
       // workerd may outlive wrangler for a moment; nothing of the group may remain.
       signalGroup(wrangler, 'SIGKILL')
+      for (const until = Date.now() + STOP_GRACE_MS; groupAlive(wrangler) && Date.now() < until;) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
       process.removeListener('exit', killOnExit)
       await Promise.all([idp.close(), origin.close()])
       if (ownPersistDir) await rm(persistDir, { recursive: true, force: true })
