@@ -17,7 +17,7 @@ import { publicAccess } from './middleware/public-access'
 import { forwardToOrigin } from './proxy/forward'
 import { callback } from './routes/callback'
 import { login } from './routes/login'
-import { logout, logoutForm } from './routes/logout'
+import { logout, logoutForm, SIGNED_OUT_PATH, signedOut } from './routes/logout'
 import { userinfo } from './routes/userinfo'
 import { createProxyState } from './state'
 import type { AppEnv } from './types'
@@ -47,6 +47,7 @@ export function createApp(options: AppOptions = {}) {
   app.post('/_auth/callback', callback)
   app.get('/_auth/logout', logoutForm)
   app.post('/_auth/logout', logout)
+  app.get(SIGNED_OUT_PATH, signedOut)
   app.get('/_auth/userinfo', loadSession, userinfo)
   app.all('/_auth/*', () => {
     throw new ProxyError('not_found')

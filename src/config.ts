@@ -214,11 +214,6 @@ export function parseConfig(env: Env): Config {
     ['query', 'form_post'],
     'query'
   )
-  if (responseMode === 'form_post' && redirectUri && redirectUri.protocol !== 'https:') {
-    problems.push(
-      'OAUTH_RESPONSE_MODE form_post needs an https REDIRECT_URI (the cross-site POST back carries only SameSite=None cookies, which need https)'
-    )
-  }
 
   const cookieSecret = read.required('COOKIE_SECRET')
   if (cookieSecret !== undefined && cookieSecret.length < MIN_COOKIE_SECRET_LENGTH) {

@@ -5,26 +5,21 @@
  * never redirected, so API clients and XHR see a status they can act on.
  */
 import { createMiddleware } from 'hono/factory'
-import { PAGE_SECURITY_HEADERS } from '../pages/page'
+import { ProxyError } from '../errors'
 import { startLogin } from '../routes/login'
 import type { AppEnv } from '../types'
 import { isNavigation } from '../utils/request-kind'
 import { safeReturnTo } from '../utils/return-to'
 
-/** Middleware: passes when `identity` is set; else a 302 to sign in, or a 401 JSON body. */
+/**
+ * Middleware: passes when `identity` is set; else a 302 to sign in.
+ * @throws {ProxyError} `unauthenticated` (401, with a `login_url`) for anything but a navigation.
+ */
 export const requireAuth = createMiddleware<AppEnv>(async function requireAuth(c, next) {
   if (c.get('identity')) return next()
   const url = c.get('url')
   // A path like `//evil.example/x` is ours, but as a Location it would leave the site.
   const returnTo = safeReturnTo(url.pathname + url.search, url.origin)
   if (isNavigation(c.req.raw)) return startLogin(c, returnTo)
-  return c.json(
-    {
-      error: 'unauthenticated',
-      error_description: 'Sign-in is required.',
-      login_url: `/_auth/login?rd=${encodeURIComponent(returnTo)}`,
-    },
-    401,
-    { 'Cache-Control': 'no-store', ...PAGE_SECURITY_HEADERS }
-  )
+  throw new ProxyError('unauthenticated', { signIn: true, returnTo })
 })

@@ -25,12 +25,17 @@ export interface AuthorizeParams {
   /** PKCE challenge (RFC 7636 4.2); sent with `codeChallengeMethod` (default `S256`). */
   codeChallenge?: string
   codeChallengeMethod?: 'S256'
+  /** OpenID Connect `prompt` (Core 3.1.2.1), e.g. `login` to make the provider ask again. */
+  prompt?: 'login' | 'select_account'
+  /** OpenID Connect `ui_locales`: the user's languages, space-separated, most preferred first. */
+  uiLocales?: string
 }
 
 /**
  * Builds the URL to send the browser to.
  * @returns the authorization endpoint with `response_type`, `client_id`, `redirect_uri`, `scope`,
- * `state`, and `nonce`, `response_mode`, `code_challenge`, `code_challenge_method` when they apply.
+ * `state`, and `nonce`, `prompt`, `ui_locales`, `response_mode`, `code_challenge`,
+ * `code_challenge_method` when they apply.
  * @throws {OAuthClientError} when the provider has no authorization endpoint.
  */
 export function buildAuthorizeUrl(
@@ -49,6 +54,11 @@ export function buildAuthorizeUrl(
   set('state', params.state ?? oauth.generateRandomState())
   if (options.protocol === 'oidc') set('nonce', params.nonce ?? oauth.generateRandomNonce())
   if (params.responseMode === 'form_post') set('response_mode', 'form_post')
+  // Both are OpenID Connect parameters; an OAuth 2.0 server would ignore them (RFC 6749 3.1).
+  if (options.protocol === 'oidc') {
+    set('prompt', params.prompt)
+    set('ui_locales', params.uiLocales)
+  }
   if (params.codeChallenge !== undefined) {
     set('code_challenge', params.codeChallenge)
     set('code_challenge_method', params.codeChallengeMethod ?? 'S256')

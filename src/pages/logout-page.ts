@@ -1,18 +1,39 @@
 /**
  * @module
- * The sign-out page for `GET /_auth/logout`: a button that POSTs, so that a link or an image on
- * another site cannot sign the user out.
+ * The sign-out pages: `GET /_auth/logout` (a button that POSTs, so that a link or an image on
+ * another site cannot sign the user out) and `GET /_auth/signed-out`, where the browser ends.
  */
-import { escapeHtml, page } from './page'
+import type { Locale } from './locale'
+import { messages } from './messages'
+import { escapeHtml, loginHref, renderPage, signedInAsHtml } from './page'
 
-/** The page; `who` is shown when known (escaped). */
-export function logoutPage(who: string | undefined): string {
-  const line = who
-    ? `<p>You are signed in as <strong>${escapeHtml(who)}</strong>.</p>`
-    : '<p>You are not signed in.</p>'
-  return page(
-    'Sign out',
-    `<h1>Sign out</h1>${line}<form method="post" action="/_auth/logout">` +
-      `<button class="button" type="submit">Sign out</button></form>`
-  )
+/** The sign-out page; `account` is named when known (escaped). */
+export function logoutPage(locale: Locale, account: string | undefined): string {
+  const m = messages(locale)
+  if (!account) {
+    return renderPage({
+      locale,
+      title: m.signOutTitle,
+      paragraphs: [m.notSignedIn],
+      actions: [{ label: m.signIn, href: loginHref('/'), primary: true }],
+    })
+  }
+  return renderPage({
+    locale,
+    title: m.signOutTitle,
+    paragraphs: [],
+    html: signedInAsHtml(locale, account) + `<p>${escapeHtml(m.signOutText)}</p>`,
+    actions: [{ label: m.signOut, post: '/_auth/logout', primary: true }],
+  })
+}
+
+/** "You are signed out", with a sign-in that comes back to the site's `/`. */
+export function signedOutPage(locale: Locale): string {
+  const m = messages(locale)
+  return renderPage({
+    locale,
+    title: m.signedOutTitle,
+    paragraphs: [m.signedOutText],
+    actions: [{ label: m.signInAgain, href: loginHref('/'), primary: true }],
+  })
 }

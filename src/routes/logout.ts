@@ -1,35 +1,31 @@
 /**
  * @module
- * Sign-out. `GET /_auth/logout` shows a page with a button; `POST /_auth/logout` (same-origin
- * only) ends the session: revoke the refresh token, then the access token (RFC 7009, seed
- * `revoke_token`), end the session in this isolate at once and in KV, clear the cookie (and send
- * `Clear-Site-Data: "cookies"`), then 302 to the provider's sign-out URL (seed
- * `build_logout_url`), which comes back to `POST_LOGOUT_REDIRECT_URI` (default: the site's `/`).
+ * Sign-out. `GET /_auth/logout` shows a page with a button; `POST /_auth/logout` (from a page of
+ * this origin only: utils/same-origin.ts) ends the session: revoke the refresh token, then the
+ * access token (RFC 7009, Authing's `revoke_token`), end the session in this isolate at once and
+ * in KV, clear the cookie and the browser's cache of this site (`Clear-Site-Data`), then 302 to
+ * the provider's sign-out URL (RP-Initiated Logout 1.0, Authing's `build_logout_url`), which
+ * comes back to `POST_LOGOUT_REDIRECT_URI` (default: the proxy's own `/_auth/signed-out`).
  */
 import type { Context } from 'hono'
 import { forgetToken } from '../cache/introspection-cache'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import { backgroundOf } from '../middleware/background'
-import { logoutPage } from '../pages/logout-page'
+import { pickLocale } from '../pages/locale'
+import { logoutPage, signedOutPage } from '../pages/logout-page'
 import { PAGE_SECURITY_HEADERS } from '../pages/page'
+import { signOutFormHeaders } from '../helper/sign-out-form'
+import { accountLabel } from '../session/claims'
 import { clearSessionCookie, readSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
 import { getSession, type SessionRecord } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { safeReturnTo } from '../utils/return-to'
+import { isSameOriginRequest } from '../utils/same-origin'
 
-/**
- * True when a POST may come from another site: an `Origin` (RFC 6454) other than ours, or a
- * `Sec-Fetch-Site` (Fetch Metadata) other than `same-origin` / `none`. Requests with neither
- * header do not come from a page of another site in a current browser.
- */
-export function isCrossSite(request: Request): boolean {
-  const origin = request.headers.get('origin')
-  if (origin !== null && origin !== new URL(request.url).origin) return true
-  const site = request.headers.get('sec-fetch-site')
-  return site !== null && site !== 'same-origin' && site !== 'none'
-}
+/** Where the provider sends the browser after sign-out when nothing else is configured. */
+export const SIGNED_OUT_PATH = '/_auth/signed-out'
 
 /** `GET /_auth/logout`: the sign-out page. Changes nothing. */
 export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
@@ -40,8 +36,21 @@ export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
     config.cookieSecret
   )
   const session = id ? await getSession(config.sessions, id).catch(() => null) : null
-  const who = session?.claims.email ?? session?.claims.preferred_username ?? session?.claims.sub
-  return c.html(logoutPage(who), 200, { 'Cache-Control': 'no-store', ...PAGE_SECURITY_HEADERS })
+  const locale = pickLocale(c.req.header('accept-language'))
+  const account = session ? accountLabel(session.claims) : undefined
+  return c.html(logoutPage(locale, account), 200, {
+    'Cache-Control': 'no-store',
+    ...(await signOutFormHeaders(c)),
+  })
+}
+
+/** `GET /_auth/signed-out`: "You are signed out". Changes nothing. */
+export function signedOut(c: Context<AppEnv>): Response {
+  const locale = pickLocale(c.req.header('accept-language'))
+  return c.html(signedOutPage(locale), 200, {
+    'Cache-Control': 'no-store',
+    ...PAGE_SECURITY_HEADERS,
+  })
 }
 
 /**
@@ -56,7 +65,8 @@ async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise
     try {
       await oauth.revokeToken(token, hint)
     } catch (err) {
-      // Best effort by design (the issue and RFC 7009): logged, and the sign-out goes on.
+      // Best effort by design (RFC 7009 2.2.1: the client cannot do more): logged, and the
+      // sign-out goes on.
       log('warn', 'auth.logout.revocation_failed', {
         hint,
         cause: err instanceof Error ? err.message : undefined,
@@ -71,12 +81,12 @@ async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise
  * `POST /_auth/logout`. The revocation is awaited (each call bounded by `OAUTH_TIMEOUT_MS`), so
  * that other isolates' introspection sees the tokens inactive; a KV outage does not stop the
  * local sign-out.
- * @throws {ProxyError} `cross_site_request` (403) for a POST from another site.
+ * @throws {ProxyError} `cross_site_request` (403) for a POST that no page of this site sent.
  */
 export async function logout(c: Context<AppEnv>): Promise<Response> {
-  if (isCrossSite(c.req.raw)) throw new ProxyError('cross_site_request')
-  const [config, oauth, state] = [c.get('config'), c.get('oauth'), c.get('state')]
   const url = c.get('url')
+  if (!isSameOriginRequest(c.req.raw, url.origin)) throw new ProxyError('cross_site_request')
+  const [config, oauth, state] = [c.get('config'), c.get('oauth'), c.get('state')]
   const id = await readSessionCookie(c.req.header('cookie') ?? null, url, config.cookieSecret)
   let session: SessionRecord | null = null
   if (id) {
@@ -88,7 +98,8 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
     log('info', 'auth.logout')
   }
   // Same-origin only, like every return address: anything else comes back to the site's `/`.
-  const after = `${url.origin}${safeReturnTo(config.postLogoutRedirectUri?.href, url.origin)}`
+  const configured = config.postLogoutRedirectUri?.href
+  const after = `${url.origin}${configured ? safeReturnTo(configured, url.origin) : SIGNED_OUT_PATH}`
   let target = after
   try {
     target = (
@@ -101,7 +112,9 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
     // No end-session endpoint (or the provider is down): the local sign-out is complete anyway.
   }
   c.header('Set-Cookie', clearSessionCookie(url))
-  c.header('Clear-Site-Data', '"cookies"')
+  // The browser drops this site's cookies and cached pages, so the back button shows nothing
+  // protected (Clear-Site-Data, W3C; "cookies" covers the registrable domain).
+  c.header('Clear-Site-Data', '"cache", "cookies"')
   c.header('Cache-Control', 'no-store')
   return c.redirect(target, 302)
 }

@@ -76,3 +76,8 @@ export function expectedSubject(
   const sub = idTokenClaims?.sub
   return typeof sub === 'string' ? sub : undefined
 }
+
+/** How a page names the signed-in account: the email, else the username, else `sub`. */
+export function accountLabel(claims: SessionClaims): string {
+  return claims.email ?? claims.preferred_username ?? claims.sub
+}

@@ -10,6 +10,7 @@
 import { serialize } from 'hono/utils/cookie'
 import { cookieValues, hostCookiePrefix, parseCookieHeader } from '../utils/cookie-header'
 import { hmacSign, hmacVerify } from '../utils/crypto'
+import { isLoopbackHost } from '../utils/loopback'
 import { COOKIE_PREFIX } from './cookie'
 import { LOGIN_TRANSACTION_TTL_SECONDS } from './login-transaction'
 
@@ -25,16 +26,18 @@ function loginCookieName(siteUrl: URL, state: string): string {
 
 /**
  * Cookie attributes. With `formPost` the provider returns the browser by a cross-site POST, which
- * carries only `SameSite=None` cookies (allowed over https alone).
+ * carries only `SameSite=None` cookies; those must be `Secure`, which browsers accept from a
+ * secure context alone (https, or http on a loopback host such as `wrangler dev`).
  */
 function attributes(siteUrl: URL, maxAgeSeconds: number, formPost = false) {
   const https = siteUrl.protocol === 'https:'
+  const crossSitePost = formPost && (https || isLoopbackHost(siteUrl.hostname))
   return {
     httpOnly: true,
-    sameSite: formPost && https ? ('None' as const) : ('Lax' as const),
+    sameSite: crossSitePost ? ('None' as const) : ('Lax' as const),
     path: '/',
     maxAge: maxAgeSeconds,
-    secure: siteUrl.protocol === 'https:',
+    secure: https || crossSitePost,
   }
 }
 

@@ -94,7 +94,7 @@ describe('sessions against Authing in OAuth mode', () => {
       new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie, origin: SITE } })
     )
     expect(res.headers.get('location')).toBe(
-      `${inject('authingHost')}/login/profile/logout?redirect_uri=https%3A%2F%2Fproxy.test%2F`
+      `${inject('authingHost')}/login/profile/logout?redirect_uri=https%3A%2F%2Fproxy.test%2F_auth%2Fsigned-out`
     )
     expect(
       await fakeCalls('/oauth/token/revocation', 'token', rec.tokens.refreshToken!)

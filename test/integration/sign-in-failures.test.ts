@@ -20,14 +20,19 @@ async function atCallback(path = '/start', username = 'user', started?: StartedS
   return { callbackUrl, jar: start.jar }
 }
 
-async function expectSignInPage(res: Response, status: number, code: string) {
+async function expectSignInPage(
+  res: Response,
+  status: number,
+  code: string,
+  label = 'Sign in again'
+) {
   expect(res.status).toBe(status)
   expect(res.headers.get('content-type')).toMatch(/^text\/html/)
   expect(res.headers.get('cache-control')).toBe('no-store')
   expect(res.headers.getSetCookie().filter((c) => c.includes('eap_session'))).toEqual([])
   const body = await res.text()
   expect(body).toContain(`<code>${code}</code>`)
-  expect(body).toContain('Sign in again')
+  expect(body).toContain(label)
   expect(body).not.toMatch(/at .*\.(ts|js):\d+/)
   return body
 }
@@ -56,7 +61,7 @@ describe('a callback that cannot complete', () => {
     expect(await sessionCount()).toBe(before)
   })
 
-  it('shows the provider error (escaped) with a 403 and offers to sign in again', async () => {
+  it('shows the provider error (escaped) with a 403 and offers to try again', async () => {
     const { authorizeUrl, jar } = await startSignIn('/denied?a=1')
     const state = authorizeUrl.searchParams.get('state')!
     const res = await send(
@@ -65,7 +70,7 @@ describe('a callback that cannot complete', () => {
         { headers: { cookie: jar.header() } }
       )
     )
-    const body = await expectSignInPage(res, 403, 'access_denied')
+    const body = await expectSignInPage(res, 403, 'access_denied', 'Try again')
     expect(body).toContain('(access_denied)')
     expect(body).toContain('href="/_auth/login?rd=%2Fdenied%3Fa%3D1"')
   })

@@ -3,19 +3,21 @@ import { navigation, providerRequests, SITE } from '../helpers/harness'
 import { api, record, world } from '../helpers/session-world'
 
 describe('sign-out', () => {
+  // A client that is no browser page (curl with the cookie) sends neither Origin nor
+  // Sec-Fetch-Site; what Chromium sends for the sign-out button is tested in test/browser.
   it('revokes the tokens, deletes the session, clears the cookie and goes to the provider', async () => {
     const w = world()
     const { cookie } = await w.signIn('sara')
     const rec = (await record(cookie))!
     const res = await w.send(
-      new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie, origin: SITE } })
+      new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie } })
     )
     expect(res.status).toBe(302)
     const location = new URL(res.headers.get('location')!)
     expect(location.origin + location.pathname).toBe(`${inject('issuer')}/session/end`)
     expect(location.searchParams.get('id_token_hint')).toBe(rec.tokens.idToken)
-    expect(location.searchParams.get('post_logout_redirect_uri')).toBe(`${SITE}/`)
-    expect(res.headers.get('clear-site-data')).toBe('"cookies"')
+    expect(location.searchParams.get('post_logout_redirect_uri')).toBe(`${SITE}/_auth/signed-out`)
+    expect(res.headers.get('clear-site-data')).toBe('"cache", "cookies"')
     expect(res.headers.getSetCookie()[0]).toMatch(/^__Host-eap_session=; Max-Age=0/)
     const revocations = (await providerRequests()).filter(
       (r) =>
@@ -30,6 +32,8 @@ describe('sign-out', () => {
     expect((await w.send(api(cookie))).status).toBe(401)
   })
 
+  // These stand for browsers that send one header but not the other (old ones without Fetch
+  // Metadata, and any current one); Chromium's own refusal is tested in test/browser.
   it('refuses a cross-site POST and keeps the session', async () => {
     const w = world()
     const { cookie } = await w.signIn('carl')
@@ -47,6 +51,25 @@ describe('sign-out', () => {
       })
     )
     expect(fetchMeta.status).toBe(403)
+    const sibling = await w.send(
+      new Request(`${SITE}/_auth/logout`, {
+        method: 'POST',
+        headers: { cookie, 'sec-fetch-site': 'same-site', origin: 'https://blog.proxy.test' },
+      })
+    )
+    expect(sibling.status).toBe(403)
+    expect(await sibling.json()).toMatchObject({ error: 'cross_site_request' })
+    const opaque = await w.send(
+      new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie, origin: 'null' } })
+    )
+    expect(opaque.status).toBe(403)
+    expect((await w.send(api(cookie))).status).toBe(200)
+  })
+
+  it('signs nobody out with a GET', async () => {
+    const w = world()
+    const { cookie } = await w.signIn('gus')
+    expect((await w.send(navigation('/_auth/logout', { headers: { cookie } }))).status).toBe(200)
     expect((await w.send(api(cookie))).status).toBe(200)
   })
 
@@ -57,7 +80,38 @@ describe('sign-out', () => {
     expect(res.status).toBe(200)
     const body = await res.text()
     expect(body).toContain('<form method="post" action="/_auth/logout">')
-    expect(body).toContain('gail@example.com')
+    expect(body).toContain('<strong>gail@example.com</strong>')
+    // The POST's answer redirects to the provider: Chromium checks form-action on redirects too.
+    expect(res.headers.get('content-security-policy')).toContain(
+      `form-action 'self' ${inject('issuer')}`
+    )
+    // Under this policy a same-origin POST carries the page's real Origin (Fetch standard).
+    expect(res.headers.get('referrer-policy')).toBe('same-origin')
+  })
+
+  it('speaks Chinese to a zh-CN browser', async () => {
+    const w = world()
+    const res = await w.send(
+      navigation('/_auth/logout', { headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } })
+    )
+    const body = await res.text()
+    expect(body).toContain('<html lang="zh-CN">')
+    expect(body).toContain('<h1>退出登录</h1>')
+    expect(body).toContain('您当前未登录。')
+  })
+
+  it('ends on the proxy\'s own "You are signed out" page, with a way back in', async () => {
+    const w = world()
+    const res = await w.send(navigation('/_auth/signed-out'))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    const body = await res.text()
+    expect(body).toContain('<h1>You are signed out</h1>')
+    expect(body).toContain('href="/_auth/login?rd=%2F">Sign in again</a>')
+    const zh = await w.send(
+      navigation('/_auth/signed-out', { headers: { 'accept-language': 'zh' } })
+    )
+    expect(await zh.text()).toContain('<h1>您已退出登录</h1>')
   })
 })
 

@@ -33,11 +33,49 @@ describe('requests without a session', () => {
     })
   })
 
-  it('answers a POST with 401 even when it accepts HTML', async () => {
+  it('challenges every 401 with WWW-Authenticate (RFC 9110 15.5.2)', async () => {
+    const res = await send(api('/api/items'))
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="proxy.test"')
+    const bearer = await send(
+      api('/api', { headers: { authorization: 'Bearer not-a-real-token' } })
+    )
+    expect(bearer.status).toBe(401)
+    expect(bearer.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+  })
+
+  it('answers a POST with 401 even when it accepts HTML: a page that offers to sign in', async () => {
     const res = await send(
-      new Request(`${SITE}/form`, { method: 'POST', headers: { accept: 'text/html' }, body: 'a=1' })
+      new Request(`${SITE}/form?x=1`, {
+        method: 'POST',
+        headers: { accept: 'text/html' },
+        body: 'a=1',
+      })
     )
     expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="proxy.test"')
+    const body = await res.text()
+    expect(body).toContain('<h1>Sign-in required</h1>')
+    expect(body).toContain('href="/_auth/login?rd=%2Fform%3Fx%3D1">Sign in</a>')
+  })
+
+  it("sends the browser's languages to the provider as ui_locales", async () => {
+    const res = await send(
+      navigation('/page', { headers: { 'accept-language': 'zh-CN,en;q=0.5' } })
+    )
+    const authorize = new URL(res.headers.get('location')!)
+    expect(authorize.searchParams.get('ui_locales')).toBe('zh-CN en')
+    expect(authorize.searchParams.get('prompt')).toBeNull()
+  })
+
+  it('asks the provider to sign in again for "use another account", and refuses other prompts', async () => {
+    const res = await send(navigation('/_auth/login?rd=%2Fx&prompt=login'))
+    expect(res.status).toBe(302)
+    expect(new URL(res.headers.get('location')!).searchParams.get('prompt')).toBe('login')
+    const bad = await send(navigation('/_auth/login?rd=%2Fx&prompt=none'))
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('<code>invalid_request</code>')
+    expect(bad.headers.getSetCookie()).toEqual([])
   })
 
   it('redirects a HEAD navigation to sign in', async () => {
@@ -104,8 +142,13 @@ describe('failing closed', () => {
     const down: Env = { ...testEnv(), SESSIONS: brokenKv() }
     const withCookie = await send(api('/api', { headers: { cookie } }), down)
     expect(withCookie.status).toBe(503)
+    expect(withCookie.headers.get('retry-after')).toBe('10')
     expect(await withCookie.json()).toMatchObject({ error: 'session_store_unavailable' })
-    expect((await send(navigation('/page'), down)).status).toBe(503)
+    const page = await send(navigation('/page?a=1', { headers: { cookie } }), down)
+    expect(page.status).toBe(503)
+    expect(page.headers.get('retry-after')).toBe('10')
+    // A signed-in user can retry the very page.
+    expect(await page.text()).toContain('href="/page?a=1">Try again</a>')
   })
 
   it('answers 502 when the origin is down, without leaking details', async () => {
@@ -141,6 +184,19 @@ describe('plain http on localhost (wrangler dev)', () => {
       ((await res.json()) as { headers: Record<string, string> }).headers['x-auth-request-user']
     ).toBe('kim')
   })
+
+  it('allows form_post there, with a SameSite=None; Secure login cookie (localhost is a secure context)', async () => {
+    const e = testEnv({
+      REDIRECT_URI: 'http://localhost:8787/_auth/callback',
+      OAUTH_RESPONSE_MODE: 'form_post',
+    })
+    const res = await send(navigation('/here', {}, 'http://localhost:8787'), e)
+    expect(res.status).toBe(302)
+    const [login] = res.headers.getSetCookie()
+    expect(login).toMatch(/^eap_login_/)
+    expect(login).toContain('SameSite=None')
+    expect(login).toContain('Secure')
+  })
 })
 
 describe('the return address of a navigation', () => {
@@ -170,7 +226,7 @@ describe("the proxy's own pages", () => {
     expect(res.status).toBe(404)
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     expect(res.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     )
     expect(res.headers.get('referrer-policy')).toBe('no-referrer')
   })

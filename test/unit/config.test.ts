@@ -91,10 +91,6 @@ describe('parseConfig', () => {
       { POST_LOGOUT_REDIRECT_URI: 'http://app.example.com/' },
       'POST_LOGOUT_REDIRECT_URI must use https (plain http is allowed for loopback hosts only)',
     ],
-    [
-      { OAUTH_RESPONSE_MODE: 'form_post', REDIRECT_URI: 'http://localhost:8787/_auth/callback' },
-      'OAUTH_RESPONSE_MODE form_post needs an https REDIRECT_URI (the cross-site POST back carries only SameSite=None cookies, which need https)',
-    ],
     [{ OAUTH_RESPONSE_MODE: 'fragment' }, 'OAUTH_RESPONSE_MODE must be one of query, form_post'],
     [
       { REVOCATION_ENDPOINT_AUTH_METHOD: 'tls_client_auth' },

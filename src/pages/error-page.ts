@@ -1,0 +1,91 @@
+/**
+ * @module
+ * The error pages: what happened in plain words, and the one useful next step for each code.
+ */
+import type { ErrorCode } from '../errors'
+import type { Locale } from './locale'
+import { messages } from './messages'
+import { escapeHtml, loginHref, renderPage, signedInAsHtml, type PageAction } from './page'
+
+/** What to offer when the error itself asks for no sign-in. */
+type NextStep = 'retry' | 'home' | 'sign_out_page' | 'other_account' | 'none'
+
+const NEXT_STEP: Record<ErrorCode, NextStep> = {
+  config_invalid: 'none',
+  internal_error: 'retry',
+  invalid_request: 'home',
+  not_found: 'home',
+  unauthenticated: 'retry',
+  login_state_invalid: 'home',
+  login_failed: 'home',
+  access_denied: 'home',
+  cross_site_request: 'sign_out_page',
+  forbidden: 'other_account',
+  idp_error: 'retry',
+  idp_unavailable: 'retry',
+  session_store_unavailable: 'retry',
+  origin_unavailable: 'retry',
+}
+
+/** What an error page needs to know. */
+export interface ErrorPageInput {
+  locale: Locale
+  code: ErrorCode
+  /** The English text of this error (it may say more than the code's default). */
+  description: string
+  /** Listed under the text (every bad setting). */
+  details?: readonly string[]
+  /** Offer a sign-in that comes back to `returnTo`. */
+  signIn: boolean
+  /** Same-origin path and query: where a sign-in returns, or what "try again" reloads. */
+  returnTo: string
+  /** The signed-in account, shown by name (forbidden page). */
+  account?: string
+}
+
+function actionsFor(input: ErrorPageInput): PageAction[] {
+  const m = messages(input.locale)
+  if (input.signIn) {
+    // Refused at the provider: the user may have pressed "cancel" and mean to try again.
+    const label =
+      input.code === 'unauthenticated'
+        ? m.signIn
+        : input.code === 'access_denied'
+          ? m.tryAgain
+          : m.signInAgain
+    return [{ label, href: loginHref(input.returnTo), primary: true }]
+  }
+  switch (NEXT_STEP[input.code]) {
+    case 'retry':
+      return [{ label: m.tryAgain, href: input.returnTo, primary: true }]
+    case 'home':
+      return [{ label: m.home, href: '/', primary: true }]
+    case 'sign_out_page':
+      return [{ label: m.signOutPage, href: '/_auth/logout', primary: true }]
+    case 'other_account':
+      return [
+        { label: m.useAnotherAccount, href: loginHref(input.returnTo, 'login'), primary: true },
+        { label: m.signOut, post: '/_auth/logout' },
+      ]
+    case 'none':
+      return []
+  }
+}
+
+/** The whole error page for `input`. */
+export function errorPage(input: ErrorPageInput): string {
+  const m = messages(input.locale)
+  const [title, localText] = m.errors[input.code]
+  const account = input.account ? signedInAsHtml(input.locale, input.account) : ''
+  const details = input.details?.length
+    ? `<p>${escapeHtml(m.settingsToFix)}</p><ul>${input.details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`
+    : ''
+  return renderPage({
+    locale: input.locale,
+    title,
+    paragraphs: [input.locale === 'en' ? input.description : localText],
+    html: account + details,
+    actions: actionsFor(input),
+    code: { label: m.errorCode, value: input.code },
+  })
+}

@@ -1,0 +1,92 @@
+/**
+ * @module
+ * Every word the proxy's pages show, in English and Chinese. The English titles and texts of the
+ * error codes live with the codes (errors.ts), since JSON answers carry them too; the Chinese
+ * ones are here, one per code. Values are plain text: the pages escape them.
+ */
+import { ERRORS, type ErrorCode } from '../errors'
+import type { Locale } from './locale'
+
+/** The words of the pages in one language. */
+export interface Messages {
+  /** Title and text of each error page. */
+  errors: Record<ErrorCode, readonly [title: string, text: string]>
+  signIn: string
+  signInAgain: string
+  tryAgain: string
+  signOut: string
+  useAnotherAccount: string
+  home: string
+  signOutPage: string
+  /** Label before the error code at the foot of an error page. */
+  errorCode: string
+  /** Heading over the list of bad settings on the configuration-error page. */
+  settingsToFix: string
+  /** The words before and after the signed-in account (which the page sets in bold). */
+  signedInAs: readonly [before: string, after: string]
+  notSignedIn: string
+  signOutTitle: string
+  signOutText: string
+  signedOutTitle: string
+  signedOutText: string
+}
+
+const english: Messages = {
+  errors: Object.fromEntries(
+    Object.entries(ERRORS).map(([code, [, title, text]]) => [code, [title, text] as const])
+  ) as Record<string, readonly [string, string]> as Messages['errors'],
+  signIn: 'Sign in',
+  signInAgain: 'Sign in again',
+  tryAgain: 'Try again',
+  signOut: 'Sign out',
+  useAnotherAccount: 'Use another account',
+  home: 'Go to the home page',
+  signOutPage: 'Go to the sign-out page',
+  errorCode: 'Error code',
+  settingsToFix: 'Settings to fix:',
+  signedInAs: ['You are signed in as ', '.'],
+  notSignedIn: 'You are not signed in.',
+  signOutTitle: 'Sign out',
+  signOutText: 'This signs you out of this site and of your account at the identity provider.',
+  signedOutTitle: 'You are signed out',
+  signedOutText: 'You have signed out of this site. To use it again, sign in.',
+}
+
+const chinese: Messages = {
+  errors: {
+    config_invalid: ['代理配置有误', '此代理的配置不正确，需要网站管理员修正。'],
+    internal_error: ['出错了', '代理内部出现了错误。'],
+    invalid_request: ['请求无效', '此请求无效。'],
+    not_found: ['页面不存在', '此地址没有任何内容。'],
+    unauthenticated: ['需要登录', '您尚未登录，或登录已过期。请登录后继续。'],
+    login_state_invalid: ['无法完成登录', '此登录链接无效、已过期或已被使用。'],
+    login_failed: ['登录失败', '此次登录未能完成。'],
+    access_denied: ['登录被拒绝', '身份提供方拒绝了此次登录。'],
+    cross_site_request: ['请求被拒绝', '此请求来自其他网站，已被拒绝。'],
+    forbidden: ['无权访问', '您已登录，但此网站不允许您的账号访问。'],
+    idp_error: ['身份提供方应答有误', '身份提供方返回的应答无法使用。'],
+    idp_unavailable: ['身份提供方暂时无法访问', '目前无法连接到身份提供方，请稍后重试。'],
+    session_store_unavailable: ['会话服务暂时不可用', '目前无法访问会话存储，请稍后重试。'],
+    origin_unavailable: ['网站暂时无法访问', '目前无法连接到代理后面的网站。'],
+  },
+  signIn: '登录',
+  signInAgain: '重新登录',
+  tryAgain: '重试',
+  signOut: '退出登录',
+  useAnotherAccount: '使用其他账号',
+  home: '返回首页',
+  signOutPage: '前往退出登录页面',
+  errorCode: '错误代码',
+  settingsToFix: '需要修正的设置：',
+  signedInAs: ['当前登录账号：', ''],
+  notSignedIn: '您当前未登录。',
+  signOutTitle: '退出登录',
+  signOutText: '退出后，您在此网站和身份提供方的登录都将结束。',
+  signedOutTitle: '您已退出登录',
+  signedOutText: '您已退出此网站。如需继续使用，请重新登录。',
+}
+
+/** The words for `locale`. */
+export function messages(locale: Locale): Messages {
+  return locale === 'zh' ? chinese : english
+}
