@@ -12,7 +12,21 @@ interface Entry {
   expiresAt: number
 }
 
+/**
+ * The models oidc-provider revokes by grant (`revokeByGrantId`, one call per model). Others carry a
+ * `grantId` too (an `Interaction` for a client already granted) but are not the grant's to revoke:
+ * a sign-in as another account ends the old session, and must not take its own interaction along.
+ */
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+])
+
 const entries = new Map<string, Entry>()
+/** `<model>:<grantId>` -> the keys of that model's entries of that grant. */
 const byGrant = new Map<string, Set<string>>()
 const byUid = new Map<string, string>()
 const byUserCode = new Map<string, string>()
@@ -34,10 +48,11 @@ export class MemoryAdapter implements Adapter {
       payload,
       expiresAt: expiresInSeconds ? Date.now() + expiresInSeconds * 1000 : Infinity,
     })
-    if (payload.grantId) {
-      const keys = byGrant.get(payload.grantId) ?? new Set<string>()
+    if (payload.grantId && GRANTABLE.has(this.model)) {
+      const grantKey = this.key(payload.grantId)
+      const keys = byGrant.get(grantKey) ?? new Set<string>()
       keys.add(key)
-      byGrant.set(payload.grantId, keys)
+      byGrant.set(grantKey, keys)
     }
     if (payload.uid) byUid.set(payload.uid, id)
     if (payload.userCode) byUserCode.set(payload.userCode, id)
@@ -73,7 +88,8 @@ export class MemoryAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    for (const key of byGrant.get(grantId) ?? []) entries.delete(key)
-    byGrant.delete(grantId)
+    const grantKey = this.key(grantId)
+    for (const key of byGrant.get(grantKey) ?? []) entries.delete(key)
+    byGrant.delete(grantKey)
   }
 }
