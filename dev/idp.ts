@@ -51,9 +51,13 @@ export interface RunningIdp {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
 
-const loginPage = (uid: string, clientId: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign in: demo identity provider</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
+/**
+ * Every page of the demo provider: self-contained (oidc-provider's default pages load a web font
+ * from Google, and the demo and the tests talk to nothing beyond loopback).
+ */
+const providerPage = (title: string, bodyHtml: string, head = '') => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}: demo identity provider</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">${head}
 <style>
 body{font:16px/1.5 system-ui,sans-serif;background:#f4f5f7;margin:0;display:grid;place-items:center;min-height:100vh}
 main{background:#fff;padding:2rem 2.5rem;border-radius:12px;box-shadow:0 2px 12px #0002;width:20rem}
@@ -61,15 +65,20 @@ h1{font-size:1.3rem;margin:0 0 .25rem}p{color:#555;margin:.25rem 0 1.25rem;font-
 input{width:100%;box-sizing:border-box;padding:.6rem;font-size:1rem;border:1px solid #bbb;border-radius:6px}
 button{margin-top:1rem;width:100%;padding:.6rem;font-size:1rem;border:0;border-radius:6px;background:#2563eb;color:#fff;cursor:pointer}
 button.secondary{margin-top:.5rem;background:#fff;color:#1f2328;border:1px solid #bbb}
-</style></head><body><main>
-<h1>Demo identity provider</h1>
+</style></head><body><main>${bodyHtml}</main></body></html>`
+
+const loginPage = (uid: string, clientId: string) =>
+  providerPage(
+    'Sign in',
+    `<h1>Demo identity provider</h1>
 <p>Signing in to <code>${escapeHtml(clientId)}</code>. Any username works; there is no password.</p>
 <form method="post" action="/interaction/${escapeHtml(uid)}/login" autocomplete="off">
 <label for="username">Username</label>
 <input id="username" name="username" required autofocus placeholder="e.g. alice">
 <button type="submit">Sign in</button>
 <button type="submit" class="secondary" formaction="/interaction/${escapeHtml(uid)}/abort" formnovalidate>Cancel</button>
-</form></main></body></html>`
+</form>`
+  )
 
 /**
  * The RP-initiated logout page (`features.rpInitiatedLogout.logoutSource`). oidc-provider asks
@@ -78,16 +87,15 @@ button.secondary{margin-top:.5rem;background:#fff;color:#1f2328;border:1px solid
  * session, not only this client's part). Without JavaScript it shows the button.
  * @param form oidc-provider's form (`id="op.logoutForm"`, its action and the `xsrf` field).
  */
-const logoutPage = (form: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Signing out: demo identity provider</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<script>document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() })</script>
-</head><body>
-${form.replace(
-  '</form>',
-  '<input type="hidden" name="logout" value="yes"><noscript><p>Signing out of the demo identity provider.</p><button type="submit">Sign out</button></noscript></form>'
-)}
-</body></html>`
+const logoutPage = (form: string) =>
+  providerPage(
+    'Signing out',
+    `<h1>Signing out</h1>${form.replace(
+      '</form>',
+      '<input type="hidden" name="logout" value="yes"><noscript><p>Signing out of the demo identity provider.</p><button type="submit">Sign out</button></noscript></form>'
+    )}`,
+    "<script>document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() })</script>"
+  )
 
 /** The demo user's claims, derived from the username typed at the login form. */
 function claimsFor(username: string): Record<string, unknown> {
@@ -154,7 +162,24 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
           ctx.type = 'html'
           ctx.body = logoutPage(form)
         },
+        // Shown only when a sign-out names no registered post_logout_redirect_uri.
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html'
+          ctx.body = providerPage(
+            'Signed out',
+            '<h1>Signed out</h1><p>You are signed out of the demo identity provider.</p>'
+          )
+        },
       },
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html'
+      ctx.body = providerPage(
+        'Error',
+        `<h1>Something went wrong</h1><p><code>${escapeHtml(String(out.error))}</code>: ${escapeHtml(
+          String(out.error_description ?? '')
+        )}</p>`
+      )
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
