@@ -15,14 +15,16 @@ import {
   type BrowserContext,
   type BrowserContextOptions,
 } from 'playwright-core'
-import { afterAll, afterEach, beforeAll } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 
 /** Debian's package (`apt-get install -y chromium`); no test tool downloads a browser of its own. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /**
  * Headless, no sandbox (CI runs as root), and nothing that talks to Google in the background:
- * every connection the browser makes goes to the stack on loopback.
+ * every connection the browser makes goes to the stack on loopback. Should a page still ask for
+ * something elsewhere (a web font, say), it goes to a proxy that is not there: Chromium bypasses
+ * the proxy for loopback only. Each test also fails on any such request (see useBrowser).
  */
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -32,7 +34,17 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--proxy-server=http://127.0.0.1:9',
 ]
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** True for a network URL whose host is not loopback (data:, blob: and about: URLs are not). */
+function leavesLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url)
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(protocol)) return false
+  return !LOOPBACK_HOSTS.has(hostname) && !hostname.endsWith('.localhost')
+}
 
 /** How long a Playwright wait (a URL, a selector, a click) may take, in milliseconds. */
 const ACTION_TIMEOUT_MS = 15_000
@@ -79,6 +91,7 @@ async function keepArtifacts(context: BrowserContext, testName: string): Promise
 export function useBrowser(): TestBrowser {
   let browser: Browser | undefined
   let contexts: BrowserContext[] = []
+  let beyondLoopback: string[] = []
 
   beforeAll(async () => {
     browser = await launchChromium()
@@ -91,6 +104,9 @@ export function useBrowser(): TestBrowser {
       if (failed) await keepArtifacts(context, `${task.file.name}-${task.name}`)
       await context.close()
     }
+    const asked = beyondLoopback
+    beyondLoopback = []
+    expect(asked, 'requests the browser made beyond loopback').toEqual([])
   })
   afterAll(async () => {
     await browser?.close()
@@ -101,6 +117,9 @@ export function useBrowser(): TestBrowser {
       if (!browser) throw new Error('useBrowser(): the browser is not launched yet')
       const context = await browser.newContext({ locale: 'en-US', ...options })
       context.setDefaultTimeout(ACTION_TIMEOUT_MS)
+      context.on('request', (request) => {
+        if (leavesLoopback(request.url())) beyondLoopback.push(request.url())
+      })
       contexts.push(context)
       return context
     },
