@@ -5,46 +5,13 @@
  * test fails, every page it opened leaves a screenshot and its HTML in `test-results/`.
  *
  * No test sets `Origin`, `Sec-Fetch-*` or a cookie by hand: what Chromium sends is what a user's
- * browser sends.
+ * browser sends. A test fails if the browser asked for anything beyond loopback.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-} from 'playwright-core'
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, expect } from 'vitest'
-
-/** Debian's package (`apt-get install -y chromium`); no test tool downloads a browser of its own. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
-/**
- * Headless, no sandbox (CI runs as root), and nothing that talks to Google in the background:
- * every connection the browser makes goes to the stack on loopback. Should a page still ask for
- * something elsewhere (a web font, say), it goes to a proxy that is not there: Chromium bypasses
- * the proxy for loopback only. Each test also fails on any such request (see useBrowser).
- */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--proxy-server=http://127.0.0.1:9',
-]
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
-
-/** True for a network URL whose host is not loopback (data:, blob: and about: URLs are not). */
-function leavesLoopback(url: string): boolean {
-  const { protocol, hostname } = new URL(url)
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(protocol)) return false
-  return !LOOPBACK_HOSTS.has(hostname) && !hostname.endsWith('.localhost')
-}
+import { launchChromium, leavesLoopback } from '../../../dev/chromium.ts'
 
 /** How long a Playwright wait (a URL, a selector, a click) may take, in milliseconds. */
 const ACTION_TIMEOUT_MS = 15_000
@@ -54,11 +21,6 @@ const RESULTS_DIR = join(import.meta.dirname, '..', '..', '..', 'test-results')
 /** A test's browser: `newContext()` gives a fresh profile, closed (and kept on failure) after it. */
 export interface TestBrowser {
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>
-}
-
-/** Launches Debian's Chromium (headless). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
 }
 
 const fileSafe = (name: string) =>
