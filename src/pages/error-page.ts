@@ -27,6 +27,14 @@ const NEXT_STEP: Record<ErrorCode, NextStep> = {
   origin_unavailable: 'retry',
 }
 
+/** Codes whose sign-in link is a "try again" rather than a "sign in again". */
+const TRY_AGAIN: ReadonlySet<ErrorCode> = new Set([
+  'access_denied',
+  'idp_error',
+  'idp_unavailable',
+  'session_store_unavailable',
+])
+
 /** What an error page needs to know. */
 export interface ErrorPageInput {
   locale: Locale
@@ -46,11 +54,11 @@ export interface ErrorPageInput {
 function actionsFor(input: ErrorPageInput): PageAction[] {
   const m = messages(input.locale)
   if (input.signIn) {
-    // Refused at the provider: the user may have pressed "cancel" and mean to try again.
+    // Refused at the provider, or the provider or KV down: the same sign-in may well work now.
     const label =
       input.code === 'unauthenticated'
         ? m.signIn
-        : input.code === 'access_denied'
+        : TRY_AGAIN.has(input.code)
           ? m.tryAgain
           : m.signInAgain
     return [{ label, href: loginHref(input.returnTo), primary: true }]

@@ -18,7 +18,7 @@ export interface Messages {
   useAnotherAccount: string
   home: string
   signOutPage: string
-  /** Label before the error code at the foot of an error page. */
+  /** Label before the error code at the foot of an error page, colon included. */
   errorCode: string
   /** Heading over the list of bad settings on the configuration-error page. */
   settingsToFix: string
@@ -42,7 +42,7 @@ const english: Messages = {
   useAnotherAccount: 'Use another account',
   home: 'Go to the home page',
   signOutPage: 'Go to the sign-out page',
-  errorCode: 'Error code',
+  errorCode: 'Error code:',
   settingsToFix: 'Settings to fix:',
   signedInAs: ['You are signed in as ', '.'],
   notSignedIn: 'You are not signed in.',
@@ -76,7 +76,7 @@ const chinese: Messages = {
   useAnotherAccount: '使用其他账号',
   home: '返回首页',
   signOutPage: '前往退出登录页面',
-  errorCode: '错误代码',
+  errorCode: '错误代码：',
   settingsToFix: '需要修正的设置：',
   signedInAs: ['当前登录账号：', ''],
   notSignedIn: '您当前未登录。',

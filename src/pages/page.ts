@@ -22,7 +22,7 @@ export interface PageOptions {
   /** Extra markup after the paragraphs; every dynamic value in it already escaped. */
   html?: string
   actions?: readonly PageAction[]
-  /** A stable code shown at the foot (`labels.errorCode: code`), for support requests. */
+  /** A stable code shown at the foot (`Error code: code`), for support requests. */
   code?: { label: string; value: string }
 }
 
@@ -105,7 +105,7 @@ export function renderPage(options: PageOptions): string {
     ? `<div class="actions">${options.actions.map(actionHtml).join('')}</div>`
     : ''
   const code = options.code
-    ? `<p class="code">${escapeHtml(options.code.label)}: <code>${escapeHtml(options.code.value)}</code></p>`
+    ? `<p class="code">${escapeHtml(options.code.label)} <code>${escapeHtml(options.code.value)}</code></p>`
     : ''
   return `<!doctype html>
 <html lang="${htmlLang(options.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -148,7 +148,7 @@ describe('provider failures during sign-in, as the user sees them', () => {
     expect(callback.headers.get('content-type')).toMatch(/^text\/html/)
     const body = await callback.text()
     expect(body).toContain(`<code>${code}</code>`)
-    expect(body).toContain('Sign in again')
+    expect(body).toContain(code === 'login_failed' ? 'Sign in again' : 'Try again')
     expect(body).not.toContain('fault-secret')
     expect(body).not.toMatch(/\.ts:\d+/)
     expect(await sessionCount(e)).toBe(before)

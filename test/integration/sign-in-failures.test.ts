@@ -79,7 +79,7 @@ describe('a callback that cannot complete', () => {
     const { callbackUrl, jar } = await atCallback('/start', 'gina')
     callbackUrl.searchParams.set('iss', 'https://evil.example.com')
     const res = await send(callbackRequest(callbackUrl, jar))
-    await expectSignInPage(res, 502, 'idp_error')
+    await expectSignInPage(res, 502, 'idp_error', 'Try again')
   })
 
   it('refuses a code the provider rejects (invalid_grant) with a 400', async () => {
@@ -101,7 +101,7 @@ describe('a callback that cannot complete', () => {
     const { callbackUrl, jar } = await atCallback('/x', 'ivy', started)
     const before = await sessionCount()
     const res = await sendTo(app, callbackRequest(callbackUrl, jar))
-    await expectSignInPage(res, 503, 'idp_unavailable')
+    await expectSignInPage(res, 503, 'idp_unavailable', 'Try again')
     expect(await sessionCount()).toBe(before)
   })
 
@@ -111,7 +111,7 @@ describe('a callback that cannot complete', () => {
     started.authorizeUrl.searchParams.set('nonce', 'another-nonce')
     const { callbackUrl, jar } = await atCallback('/x', 'jack', started)
     const res = await send(callbackRequest(callbackUrl, jar))
-    await expectSignInPage(res, 502, 'idp_error')
+    await expectSignInPage(res, 502, 'idp_error', 'Try again')
   })
 })
 
