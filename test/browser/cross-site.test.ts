@@ -80,7 +80,7 @@ describe('another site cannot sign a user out', () => {
     const page = await signedInPage('mona')
     for (const path of ['/image', '/fetch']) {
       await page.goto(`${attackerOrigin}${path}`)
-      await page.waitForFunction(() => document.title === 'done')
+      await page.waitForFunction("document.title === 'done'")
     }
     await page.goto(`${attackerOrigin}/link`)
     await page.getByRole('link', { name: 'win a prize' }).click()
