@@ -12,11 +12,15 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
  * and the default text shown to the user.
  */
 export const ERRORS = {
-  config_invalid: [500, 'The proxy is misconfigured', 'The proxy is not configured correctly.'],
+  config_invalid: [
+    500,
+    'The proxy is misconfigured',
+    "The proxy is not configured correctly; the site's administrator needs to fix it.",
+  ],
   internal_error: [500, 'Something went wrong', 'Something went wrong in the proxy.'],
   invalid_request: [400, 'Bad request', 'The request is not valid.'],
   not_found: [404, 'Not found', 'There is nothing at this address.'],
-  unauthenticated: [401, 'Sign-in required', 'Sign-in is required.'],
+  unauthenticated: [401, 'Sign-in required', 'You are not signed in, or your session has ended.'],
   login_state_invalid: [
     400,
     'This sign-in cannot be completed',
@@ -25,11 +29,7 @@ export const ERRORS = {
   login_failed: [400, 'Sign-in failed', 'The sign-in could not be completed.'],
   access_denied: [403, 'Sign-in refused', 'The identity provider refused the sign-in.'],
   cross_site_request: [403, 'Refused', 'This request came from another site and was refused.'],
-  forbidden: [
-    403,
-    'Access denied',
-    'You are signed in, but this site does not let your account in.',
-  ],
+  forbidden: [403, 'Access denied', 'This site does not let your account in.'],
   idp_error: [
     502,
     'The identity provider answered wrongly',

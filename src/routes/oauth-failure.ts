@@ -20,9 +20,13 @@ export function proxyErrorFromOAuth(err: OAuthClientError, returnTo = '/'): Prox
     case 'authorization_error':
       return new ProxyError('access_denied', {
         ...signIn,
-        description: `The identity provider refused the sign-in (${
-          err.error && err.error !== 'unrecognized_error' ? err.error : 'unknown error'
-        }).`,
+        // access_denied is what a provider answers when the user pressed "cancel" (RFC 6749 4.1.2.1).
+        description:
+          err.error === 'access_denied'
+            ? 'The sign-in was cancelled or refused at the identity provider.'
+            : `The identity provider refused the sign-in (${
+                err.error && err.error !== 'unrecognized_error' ? err.error : 'unknown error'
+              }).`,
       })
     case 'rejected':
       return new ProxyError('login_failed', signIn)

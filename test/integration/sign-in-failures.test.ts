@@ -71,7 +71,7 @@ describe('a callback that cannot complete', () => {
       )
     )
     const body = await expectSignInPage(res, 403, 'access_denied', 'Try again')
-    expect(body).toContain('(access_denied)')
+    expect(body).toContain('The sign-in was cancelled or refused at the identity provider.')
     expect(body).toContain('href="/_auth/login?rd=%2Fdenied%3Fa%3D1"')
   })
 
