@@ -5,8 +5,11 @@
  * and the `ui_locales` sent to the provider (OpenID Connect Core 3.1.2.1).
  */
 
-/** The languages of the pages: English, and Chinese (Simplified script for every `zh-*`). */
-export type Locale = 'en' | 'zh'
+/** The languages of the pages: English, and Chinese in Simplified or Traditional script. */
+export type Locale = 'en' | 'zh-Hans' | 'zh-Hant'
+
+/** Chinese tags written in Traditional script: the script subtag, or the regions that use it. */
+const TRADITIONAL = /^zh-(hant|tw|hk|mo)(-|$)/
 
 /** A language tag as BCP 47 spells it (letters and digits in subtags); `*` is not one. */
 const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/
@@ -41,13 +44,16 @@ export function languageRanges(header: string | null | undefined): string[] {
 
 /**
  * The page language for an `Accept-Language` header: the first preferred range that is Chinese
- * (`zh`, `zh-CN`, `zh-Hans`, `zh-TW`, ...) gives `zh`, one that is English or `*` gives `en`;
- * ranges for languages we do not have are passed over. English when nothing matches.
+ * gives `zh-Hant` for `zh-Hant`, `zh-TW`, `zh-HK`, `zh-MO` and `zh-Hans` for every other (`zh`,
+ * `zh-CN`, `zh-Hans`, `zh-SG`); one that is English or `*` gives `en`; ranges for languages we do
+ * not have are passed over. English when nothing matches.
  */
 export function pickLocale(header: string | null | undefined): Locale {
   for (const tag of languageRanges(header)) {
     const range = tag.toLowerCase()
-    if (range === 'zh' || range.startsWith('zh-')) return 'zh'
+    if (range === 'zh' || range.startsWith('zh-')) {
+      return TRADITIONAL.test(range) ? 'zh-Hant' : 'zh-Hans'
+    }
     if (range === 'en' || range.startsWith('en-') || range === '*') return 'en'
   }
   return 'en'
@@ -67,5 +73,5 @@ export function uiLocales(header: string | null | undefined): string | undefined
 
 /** The `lang` attribute of a page in `locale` (BCP 47). */
 export function htmlLang(locale: Locale): string {
-  return locale === 'zh' ? 'zh-CN' : 'en'
+  return locale === 'en' ? 'en' : locale === 'zh-Hans' ? 'zh-CN' : 'zh-TW'
 }

@@ -1,6 +1,6 @@
 /**
  * @module
- * Every word the proxy's pages show, in English and Chinese. The English titles and texts of the
+ * Every word the proxy's pages show, in English and Chinese (Simplified and Traditional). The English titles and texts of the
  * error codes live with the codes (errors.ts), since JSON answers carry them too; the Chinese
  * ones are here, one per code. Values are plain text: the pages escape them.
  */
@@ -52,7 +52,7 @@ const english: Messages = {
   signedOutText: 'You have signed out of this site. To use it again, sign in.',
 }
 
-const chinese: Messages = {
+const simplifiedChinese: Messages = {
   errors: {
     config_invalid: ['代理配置有误', '此代理的配置不正确，需要网站管理员修正。'],
     internal_error: ['出错了', '代理内部出现了错误。'],
@@ -86,7 +86,50 @@ const chinese: Messages = {
   signedOutText: '您已退出此网站。如需继续使用，请重新登录。',
 }
 
+const traditionalChinese: Messages = {
+  errors: {
+    config_invalid: ['代理設定有誤', '此代理的設定不正確，需要網站管理員修正。'],
+    internal_error: ['出錯了', '代理內部發生了錯誤。'],
+    invalid_request: ['請求無效', '此請求無效。'],
+    not_found: ['頁面不存在', '此網址沒有任何內容。'],
+    unauthenticated: ['需要登入', '您尚未登入，或登入已逾時。'],
+    login_state_invalid: ['無法完成登入', '此登入連結無效、已過期或已被使用。'],
+    login_failed: ['登入失敗', '此次登入未能完成。'],
+    access_denied: ['登入遭拒', '身分提供者拒絕了此次登入。'],
+    cross_site_request: ['請求遭拒', '此請求來自其他網站，已被拒絕。'],
+    forbidden: ['無權存取', '此網站不允許您的帳號存取。'],
+    idp_error: ['身分提供者回應有誤', '身分提供者傳回的回應無法使用。'],
+    idp_unavailable: ['暫時無法連線到身分提供者', '目前無法連線到身分提供者，請稍後再試。'],
+    session_store_unavailable: [
+      '工作階段服務暫時無法使用',
+      '目前無法存取工作階段儲存，請稍後再試。',
+    ],
+    origin_unavailable: ['網站暫時無法連線', '目前無法連線到代理後方的網站。'],
+  },
+  signIn: '登入',
+  signInAgain: '重新登入',
+  tryAgain: '重試',
+  signOut: '登出',
+  useAnotherAccount: '使用其他帳號',
+  home: '返回首頁',
+  signOutPage: '前往登出頁面',
+  errorCode: '錯誤代碼：',
+  settingsToFix: '需要修正的設定：',
+  signedInAs: ['目前登入帳號：', ''],
+  notSignedIn: '您目前未登入。',
+  signOutTitle: '登出',
+  signOutText: '登出後，您在此網站和身分提供者的登入都將結束。',
+  signedOutTitle: '您已登出',
+  signedOutText: '您已登出此網站。如需繼續使用，請重新登入。',
+}
+
+const BY_LOCALE: Record<Locale, Messages> = {
+  en: english,
+  'zh-Hans': simplifiedChinese,
+  'zh-Hant': traditionalChinese,
+}
+
 /** The words for `locale`. */
 export function messages(locale: Locale): Messages {
-  return locale === 'zh' ? chinese : english
+  return BY_LOCALE[locale]
 }

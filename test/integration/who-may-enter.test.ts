@@ -45,9 +45,10 @@ describe('who may enter', () => {
       e
     )
     const body = await page.text()
-    expect(body).toContain('<h1>无权访问</h1>')
-    expect(body).toContain('当前登录账号：<strong>&#60;b&#62;x&#60;/b&#62;@example.com</strong>')
-    expect(body).toContain('使用其他账号')
+    expect(body).toContain('<html lang="zh-TW">')
+    expect(body).toContain('<h1>無權存取</h1>')
+    expect(body).toContain('目前登入帳號：<strong>&#60;b&#62;x&#60;/b&#62;@example.com</strong>')
+    expect(body).toContain('使用其他帳號')
     expect(body).not.toContain('<b>x</b>')
   })
 
