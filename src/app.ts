@@ -12,15 +12,17 @@ import { requireAuth } from './middleware/require-auth'
 import { requestContext } from './middleware/request-context'
 import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
-import { checkBearer } from './middleware/bearer'
+import { bearerAuth } from './middleware/bearer'
 import { publicAccess } from './middleware/public-access'
 import { forwardToOrigin } from './proxy/forward'
-import { callback } from './routes/callback'
+import { callback, callbackBodyLimit } from './routes/callback'
 import { login } from './routes/login'
 import { logout, logoutForm, SIGNED_OUT_PATH, signedOut } from './routes/logout'
 import { userinfo } from './routes/userinfo'
-import { createProxyState } from './state'
+import { verifyByIntrospection } from './helper/verify-bearer'
+import { createIsolateMemory } from './isolate-memory'
 import type { AppEnv } from './types'
+import { clockFrom } from './utils/clock'
 
 /** What {@link createApp} may be given; tests inject faults and a clock here. */
 export interface AppOptions {
@@ -32,19 +34,18 @@ export interface AppOptions {
 
 /**
  * Builds the proxy as a Hono app (its `fetch` is the Worker's `fetch` handler). The app holds the
- * per-isolate caches, so the Worker makes it once per isolate.
+ * isolate's memory (src/isolate-memory.ts), so the Worker makes it once per isolate.
  */
 export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>()
-  const state = createProxyState(options.now)
-  const bearer = checkBearer()
-  app.use('*', requestContext(state))
+  const memory = createIsolateMemory()
+  app.use('*', requestContext(memory, clockFrom(options.now)))
   app.use('*', requireHttps)
   app.use('*', loadConfig({ ...(options.fetch && { fetch: options.fetch }) }))
 
   app.get('/_auth/login', login)
   app.get('/_auth/callback', callback)
-  app.post('/_auth/callback', callback)
+  app.post('/_auth/callback', callbackBodyLimit, callback)
   app.get('/_auth/logout', logoutForm)
   app.post('/_auth/logout', logout)
   app.get(SIGNED_OUT_PATH, signedOut)
@@ -57,7 +58,7 @@ export function createApp(options: AppOptions = {}) {
     '*',
     publicAccess(options.fetch),
     loadSession,
-    bearer,
+    bearerAuth({ verifyToken: verifyByIntrospection }),
     requireAuth,
     requireAllowed,
     function proxy(c) {
@@ -66,7 +67,10 @@ export function createApp(options: AppOptions = {}) {
         url: c.get('url'),
         path: c.get('path'),
       }
-      return forwardToOrigin(c.req.raw, target, c.get('identity'), options.fetch)
+      return forwardToOrigin(c.req.raw, target, c.get('identity'), {
+        fetch: options.fetch,
+        headerNames: memory.headerNames,
+      })
     }
   )
 

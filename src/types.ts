@@ -4,8 +4,9 @@
  */
 import type { Config, Env } from './config'
 import type { OAuthClient } from './oauth/client'
-import type { SessionClaims } from './session/session-store'
-import type { ProxyState } from './state'
+import type { SessionClaims } from './identity'
+import type { IsolateMemory } from './isolate-memory'
+import type { Clock } from './utils/clock'
 
 /** Hono's `Env` for this app. */
 export interface AppEnv {
@@ -17,8 +18,10 @@ export interface AppEnv {
     path: string
     config: Config
     oauth: OAuthClient
-    /** Per-isolate caches and the clock. */
-    state: ProxyState
+    /** What the proxy keeps between requests (src/isolate-memory.ts). */
+    memory: IsolateMemory
+    /** The clock every time check reads (injected in tests). */
+    clock: Clock
     /** Who the request is from: the session's claims, or a Bearer token's; null when unknown. */
     identity: SessionClaims | null
   }

@@ -6,7 +6,7 @@
  * (`email_verified: true`) unless `ALLOW_UNVERIFIED_EMAIL=true`, and a domain rule matches that
  * domain only, never a parent, a child or a look-alike.
  */
-import type { SessionClaims } from '../session/session-store'
+import type { SessionClaims } from '../identity'
 
 /** An email address split at its one `@`; the domain lower-cased ASCII. */
 export interface ParsedEmail {

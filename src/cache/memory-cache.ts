@@ -1,7 +1,9 @@
 /**
  * @module
- * A small per-isolate cache with expiry and a size bound. Entries expire at an absolute time
- * (epoch seconds, from the caller's clock); when full, the oldest entry goes first (Map order).
+ * The shapes of isolate memory (src/isolate-memory.ts holds the instances): a cache with expiry
+ * and a size bound ({@link MemoryCache}), a memo with a size bound and no expiry ({@link Memo}),
+ * and a single-flight gate ({@link SingleFlight}). When full, the oldest entry goes first (Map
+ * order).
  */
 
 /** A bounded map whose entries expire. Times are epoch seconds from the caller's clock. */
@@ -44,6 +46,44 @@ export class MemoryCache<V> {
   /** Drops `key`. */
   delete(key: string): void {
     this.#entries.delete(key)
+  }
+}
+
+/**
+ * A bounded map without expiry, for values that never go stale (a token's hash, a header name's
+ * verdict, a signature that checked): when full, the oldest entry goes first.
+ */
+export class Memo<V> {
+  readonly #entries = new Map<string, V>()
+  readonly #maxEntries: number
+
+  /** @param maxEntries how many entries at most (oldest dropped first). */
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries
+  }
+
+  /** The value remembered for `key`, or undefined. */
+  get(key: string): V | undefined {
+    return this.#entries.get(key)
+  }
+
+  /** Remembers `value` for `key`, dropping the oldest entry when full. */
+  set(key: string, value: V): void {
+    if (!this.#entries.has(key) && this.#entries.size >= this.#maxEntries) {
+      const oldest = this.#entries.keys().next()
+      if (!oldest.done) this.#entries.delete(oldest.value)
+    }
+    this.#entries.set(key, value)
+  }
+
+  /** Forgets `key`. */
+  delete(key: string): void {
+    this.#entries.delete(key)
+  }
+
+  /** How many entries are held. */
+  get size(): number {
+    return this.#entries.size
   }
 }
 

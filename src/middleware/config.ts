@@ -6,37 +6,25 @@
 import { createMiddleware } from 'hono/factory'
 import { ConfigError, configWarnings, getConfig, type Config } from '../config'
 import { ProxyError } from '../errors'
+import type { IsolateMemory } from '../isolate-memory'
 import { log } from '../log'
 import { createOAuthClient, type OAuthClient } from '../oauth/client'
 import type { AppEnv } from '../types'
 
-const logged = new WeakSet<ConfigError>()
-
+/** The OAuth client for `config`, made (and its warnings logged) once per isolate. */
 function oauthClientFor(
-  clients: WeakMap<Config, OAuthClient>,
+  memory: IsolateMemory,
   config: Config,
-  fetchImpl?: typeof fetch
+  fetchImpl: typeof fetch | undefined
 ): OAuthClient {
-  let client = clients.get(config)
+  let client = memory.oauthClients.get(config)
   if (!client) {
-    // Once per configuration, so once per isolate.
     for (const warning of configWarnings(config)) log('warn', 'config.warning', { warning })
-    client = createOAuthClient({
-      protocol: config.protocol,
-      issuer: config.provider.issuer,
-      appHost: config.provider.appHost,
-      endpoints: config.provider.endpoints,
-      clientId: config.clientId,
-      clientSecret: config.clientSecret,
-      redirectUri: config.redirectUri.href,
-      scope: config.scope,
-      tokenEndpointAuthMethod: config.tokenEndpointAuthMethod,
-      introspectionEndpointAuthMethod: config.introspectionEndpointAuthMethod,
-      revocationEndpointAuthMethod: config.revocationEndpointAuthMethod,
-      timeoutMs: config.oauthTimeoutMs,
-      ...(fetchImpl && { fetch: fetchImpl }),
-    })
-    clients.set(config, client)
+    client = createOAuthClient(
+      { ...config.client, ...(fetchImpl && { fetch: fetchImpl }) },
+      memory.providers
+    )
+    memory.oauthClients.set(config, client)
   }
   return client
 }
@@ -48,26 +36,25 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Middleware: sets `config` and `oauth` on the context.
+ * Middleware: sets `config` and `oauth` on the context (after `requestContext`).
  * @throws {ProxyError} `config_invalid` (500) listing every bad setting, never a value.
  */
 export function loadConfig(options: LoadConfigOptions = {}) {
-  // One OAuth client per configuration, per app (so per isolate).
-  const clients = new WeakMap<Config, OAuthClient>()
   return createMiddleware<AppEnv>(async function loadConfig(c, next) {
+    const memory = c.get('memory')
     let config: Config
     try {
-      config = getConfig(c.env)
+      config = getConfig(c.env, memory.configs)
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err
-      if (!logged.has(err)) {
-        logged.add(err)
+      if (!memory.loggedConfigErrors.has(err)) {
+        memory.loggedConfigErrors.add(err)
         log('error', 'config.invalid', { problems: err.problems.join('; ') })
       }
       throw new ProxyError('config_invalid', { cause: err })
     }
     c.set('config', config)
-    c.set('oauth', oauthClientFor(clients, config, options.fetch))
+    c.set('oauth', oauthClientFor(memory, config, options.fetch))
     await next()
   })
 }

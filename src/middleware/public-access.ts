@@ -7,7 +7,7 @@
 import { createMiddleware } from 'hono/factory'
 import { forwardToOrigin } from '../proxy/forward'
 import type { AppEnv } from '../types'
-import { isPublicPath } from '../utils/public-paths'
+import { isPublicPath } from '../access/public-paths'
 
 /** True for a CORS preflight: `OPTIONS` with `Access-Control-Request-Method` (Fetch standard). */
 export function isCorsPreflight(request: Request): boolean {
@@ -34,10 +34,11 @@ export function publicAccess(fetchImpl?: typeof fetch) {
     const config = c.get('config')
     const request = c.req.raw
     const target = { originUrl: config.originUrl, url: c.get('url'), path: c.get('path') }
+    const forward = { fetch: fetchImpl, headerNames: c.get('memory').headerNames }
     if (config.allowCorsPreflight && isCorsPreflight(request)) {
-      return forwardToOrigin(preflightOnly(request), target, null, fetchImpl)
+      return forwardToOrigin(preflightOnly(request), target, null, forward)
     }
     if (!isPublicPath(config.publicPaths, request.method, target.path)) return next()
-    return forwardToOrigin(request, target, null, fetchImpl)
+    return forwardToOrigin(request, target, null, forward)
   })
 }

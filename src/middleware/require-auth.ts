@@ -6,7 +6,7 @@
  */
 import { createMiddleware } from 'hono/factory'
 import { ProxyError } from '../errors'
-import { startLogin } from '../routes/login'
+import { startLogin } from '../helper/start-login'
 import type { AppEnv } from '../types'
 import { isNavigation } from '../utils/request-kind'
 import { safeReturnTo } from '../utils/return-to'

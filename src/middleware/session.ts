@@ -1,38 +1,27 @@
 /**
  * @module
  * Reads the session cookie and resumes the session (refresh, introspection, idle and absolute
- * lifetime: see session/keep-alive.ts) into the `identity` variable. KV or provider failures fail closed:
- * 503 (or 502 for a bad provider answer), nobody gets through, and the session is kept.
+ * lifetime: see session/keep-alive.ts) into the `identity` variable. KV or provider failures fail
+ * closed: 503 (or 502 for a bad provider answer), nobody gets through, and the session is kept.
  */
 import { createMiddleware } from 'hono/factory'
-import { ProxyError } from '../errors'
+import { ProxyError, proxyErrorFromProviderFailure } from '../errors'
+import { keepAliveDepsOf } from '../helper/deps'
+import { sessionIdOf } from '../helper/session-id'
 import { OAuthClientError } from '../oauth/errors'
-import { proxyErrorFromProviderFailure } from '../routes/oauth-failure'
-import { readSessionCookie } from '../session/cookie'
 import { resumeSession } from '../session/keep-alive'
 import { SessionStoreUnavailableError } from '../session/session-store'
 import type { AppEnv } from '../types'
-import { backgroundOf } from './background'
 
 /**
  * Middleware: sets `identity` to the live session's claims (null without one).
  * @throws {ProxyError} `session_store_unavailable`, `idp_unavailable` or `idp_error`.
  */
 export const loadSession = createMiddleware<AppEnv>(async function loadSession(c, next) {
-  const config = c.get('config')
-  const id = await readSessionCookie(
-    c.req.header('cookie') ?? null,
-    c.get('url'),
-    config.cookieSecret
-  )
+  const id = await sessionIdOf(c)
   if (id !== null) {
     try {
-      const session = await resumeSession(id, {
-        config,
-        oauth: c.get('oauth'),
-        state: c.get('state'),
-        background: backgroundOf(c),
-      })
+      const session = await resumeSession(id, keepAliveDepsOf(c))
       c.set('identity', session?.claims ?? null)
     } catch (err) {
       if (err instanceof SessionStoreUnavailableError) {

@@ -1,6 +1,6 @@
 /**
  * @module
- * The authorization request URL (seed: `build_authorize_url`; RFC 6749 4.1.1 and 4.2.1, RFC 7636
+ * The authorization request URL (seed: `build_authorize_url`; RFC 6749 4.1.1, RFC 7636
  * 4.3, OpenID Connect Core 3.1.2.1, OAuth 2.0 Form Post Response Mode). Every value is
  * URL-encoded by `URLSearchParams`.
  */
@@ -18,8 +18,6 @@ export interface AuthorizeParams {
   redirectUri?: string
   /** Defaults to the client's scope (`openid profile email`, or `user` in oauth mode). */
   scope?: string
-  /** `code` (default) or `token` (implicit, RFC 6749 4.2; not used by the proxy). */
-  responseType?: 'code' | 'token'
   /** `query` (default, not sent) or `form_post`. */
   responseMode?: 'query' | 'form_post'
   /** PKCE challenge (RFC 7636 4.2); sent with `codeChallengeMethod` (default `S256`). */
@@ -47,7 +45,8 @@ export function buildAuthorizeUrl(
   const set = (name: string, value: string | undefined) => {
     if (value !== undefined) url.searchParams.set(name, value)
   }
-  set('response_type', params.responseType ?? 'code')
+  // The authorization code grant only: RFC 9700 2.1.2 says not to use the implicit grant.
+  set('response_type', 'code')
   set('client_id', options.clientId)
   set('redirect_uri', params.redirectUri ?? options.redirectUri)
   set('scope', params.scope ?? defaultScope(options))

@@ -17,7 +17,7 @@
 import * as oauth from 'oauth4webapi'
 import { buildAuthorizeUrl, type AuthorizeParams } from './authorize-url'
 import { getAccessTokenByCode, validateCallback, type CodeExchangeOptions } from './code-grant'
-import { resolveProvider } from './endpoints'
+import { resolveProvider, type ProviderCache } from './endpoints'
 import { introspectToken, type IntrospectionResult } from './introspection'
 import { buildLogoutUrl, type LogoutParams } from './logout-url'
 import type { OAuthClientOptions } from './options'
@@ -52,9 +52,16 @@ export interface OAuthClient {
   buildLogoutUrl(params?: LogoutParams): Promise<URL>
 }
 
-/** Creates an {@link OAuthClient} for `options`. No I/O until the first operation. */
-export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
-  const provider = () => resolveProvider(options)
+/**
+ * Creates an {@link OAuthClient} for `options`. No I/O until the first operation.
+ * @param providers where the provider's metadata is kept (the isolate's, so one discovery per
+ * isolate); by default, this client's own.
+ */
+export function createOAuthClient(
+  options: OAuthClientOptions,
+  providers: ProviderCache = new Map()
+): OAuthClient {
+  const provider = () => resolveProvider(options, providers)
   return {
     options,
     buildAuthorizeUrl: async (params) => buildAuthorizeUrl(await provider(), options, params),
@@ -92,6 +99,7 @@ export { OAuthClientError } from './errors'
 export type { AuthorizeParams } from './authorize-url'
 export type { IntrospectionResult } from './introspection'
 export type { LogoutParams } from './logout-url'
+export type { ProviderCache } from './endpoints'
 export type { OAuthClientOptions } from './options'
 export type { TokenSet } from './token-set'
 export type { UserInfo } from './userinfo'

@@ -2,7 +2,8 @@
  * @module
  * Where the provider's endpoints are, in this order of precedence: explicit endpoints, then
  * Authing's layout under `appHost` for the protocol, then discovery from `issuer` (OpenID Connect
- * Discovery 1.0, falling back to RFC 8414). Cached per isolate; a failed discovery is not cached.
+ * Discovery 1.0, falling back to RFC 8414). Kept in the {@link ProviderCache} the caller passes
+ * (the isolate's, src/isolate-memory.ts); a failed discovery is not kept.
  */
 import * as oauth from 'oauth4webapi'
 import type { EndpointName, OAuthProtocol } from './types'
@@ -75,14 +76,18 @@ function withOverrides(
   return metadata as oauth.AuthorizationServer
 }
 
-const cache = new Map<string, Promise<oauth.AuthorizationServer>>()
+/** Provider metadata by where the provider is (protocol, app host, issuer, endpoints). */
+export type ProviderCache = Map<string, Promise<oauth.AuthorizationServer>>
 
 /**
- * The provider's metadata for `options`.
+ * The provider's metadata for `options`, from `cache` when it holds it.
  * @throws {OAuthClientError} endpoint `discovery` when discovery fails or nothing says where the
  * provider is.
  */
-export function resolveProvider(options: OAuthClientOptions): Promise<oauth.AuthorizationServer> {
+export function resolveProvider(
+  options: OAuthClientOptions,
+  cache: ProviderCache
+): Promise<oauth.AuthorizationServer> {
   const key = JSON.stringify([
     options.protocol,
     options.appHost?.href,

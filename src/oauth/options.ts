@@ -40,9 +40,21 @@ export interface OAuthClientOptions {
   fetch?: typeof fetch
 }
 
-/** The scope to ask for: `options.scope`, else `openid profile email` (oidc) or `user` (oauth, as the seed). */
+/**
+ * The scope asked for when none is set: `openid profile email` in oidc mode, `user` in oauth mode
+ * (as Authing's OAuth 2.0 SDK page does). The configuration's default too (src/config/client.ts).
+ */
+export const DEFAULT_SCOPES: Readonly<Record<OAuthProtocol, string>> = {
+  oidc: 'openid profile email',
+  oauth: 'user',
+}
+
+/** Each provider call's timeout when none is set, in milliseconds (`OAUTH_TIMEOUT_MS`). */
+export const DEFAULT_TIMEOUT_MS = 5000
+
+/** The scope to ask for: `options.scope`, else the protocol's {@link DEFAULT_SCOPES}. */
 export function defaultScope(options: OAuthClientOptions): string {
-  return options.scope ?? (options.protocol === 'oidc' ? 'openid profile email' : 'user')
+  return options.scope ?? DEFAULT_SCOPES[options.protocol]
 }
 
 /** oauth4webapi's client metadata (`{ client_id }`) for these options. */
@@ -82,8 +94,6 @@ function reachingFetch(inner: typeof fetch = fetch): typeof fetch {
     }
   }
 }
-
-const DEFAULT_TIMEOUT_MS = 5000
 
 /**
  * Options for one HTTP call to `url`: an `AbortSignal` that fires after `timeoutMs`, the injected

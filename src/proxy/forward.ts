@@ -5,9 +5,10 @@
  * identity headers and `X-Forwarded-Host` / `-Proto` / `-For` are set. The origin's response
  * comes back as is (redirects are not followed).
  */
+import type { Memo } from '../cache/memory-cache'
 import { ProxyError } from '../errors'
 import { isProxyCookieName } from '../session/cookie'
-import type { SessionClaims } from '../session/session-store'
+import type { SessionClaims } from '../identity'
 import { canonicalPath } from '../utils/canonical-path'
 import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
 
@@ -57,13 +58,15 @@ export function buildUpstreamUrl(
  * identity headers, and `Host` (fetch sets it for the origin); plus the user's identity headers
  * and the de facto `X-Forwarded-Host` / `-Proto` / `-For` (the standard `Forwarded`, RFC 7239, is
  * removed rather than trusted).
+ * @param headerNames verdicts of header names seen before (isolate memory).
  */
 export function buildUpstreamHeaders(
   request: Request,
   claims: SessionClaims | null,
-  requestUrl: URL = new URL(request.url)
+  requestUrl: URL = new URL(request.url),
+  headerNames?: Memo<boolean>
 ): Headers {
-  const headers = stripIdentityHeaders(new Headers(request.headers))
+  const headers = stripIdentityHeaders(new Headers(request.headers), headerNames)
   const cookie = stripProxyCookies(headers.get('cookie'))
   if (cookie === null) headers.delete('cookie')
   else headers.set('cookie', cookie)
@@ -87,6 +90,14 @@ export interface UpstreamTarget {
   path: string
 }
 
+/** Options for {@link forwardToOrigin}. */
+export interface ForwardOptions {
+  /** `fetch` for the origin; the global one by default. */
+  fetch?: typeof fetch | undefined
+  /** Verdicts of header names seen before (isolate memory). */
+  headerNames?: Memo<boolean> | undefined
+}
+
 /**
  * Sends `request` to the origin with the user's identity (null on a public path or a CORS
  * preflight: then only the client's identity headers are stripped).
@@ -98,13 +109,13 @@ export async function forwardToOrigin(
   request: Request,
   target: UpstreamTarget,
   claims: SessionClaims | null,
-  fetchImpl: typeof fetch = fetch
+  { fetch: fetchImpl = fetch, headerNames }: ForwardOptions = {}
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
   const upstreamUrl = buildUpstreamUrl(target.originUrl, target.url, target.path)
   const init: RequestInit = {
     method: request.method,
-    headers: buildUpstreamHeaders(request, claims, target.url),
+    headers: buildUpstreamHeaders(request, claims, target.url, headerNames),
     body: hasBody ? request.body : null,
     redirect: 'manual',
   }

@@ -3,7 +3,8 @@
  * Identity headers: strip every client-sent copy, then set the signed-in user's. The names follow
  * oauth2-proxy (`X-Auth-Request-*`, `X-Forwarded-User`...), so origins written for it work as is.
  */
-import type { SessionClaims } from '../session/session-store'
+import type { Memo } from '../cache/memory-cache'
+import type { SessionClaims } from '../identity'
 
 /** Prefix of the headers the proxy sets; every client copy is removed. */
 const IDENTITY_HEADER_PREFIX = 'x-auth-request-'
@@ -34,41 +35,37 @@ const UNTRUSTED_CLIENT_HEADERS = new Set([
 ])
 
 /**
+ * Names longer than this are never remembered, so the isolate's memo of names (the same few dozen
+ * come every time; src/isolate-memory.ts bounds their number) stays small whatever clients send.
+ */
+export const MAX_REMEMBERED_NAME_LENGTH = 64
+
+/**
  * True for a header name that is, or that an origin may read as, an identity header. CGI-style
  * stacks (WSGI, PHP, Rack) map `-`, `_` and `.` to the same variable, so `X_Auth_Request_User`
  * and `X.Auth.Request.User` count.
+ * @param memo verdicts of names seen before (isolate memory); short names are added to it.
  */
-export function isIdentityHeaderName(name: string): boolean {
-  const known = verdicts.get(name)
+export function isIdentityHeaderName(name: string, memo?: Memo<boolean>): boolean {
+  const known = memo?.get(name)
   if (known !== undefined) return known
   const normalised = name.toLowerCase().replace(/[_.~]/g, '-')
   const verdict =
     normalised.startsWith(IDENTITY_HEADER_PREFIX) || UNTRUSTED_CLIENT_HEADERS.has(normalised)
-  if (name.length <= MAX_REMEMBERED_NAME_LENGTH) {
-    if (verdicts.size >= MAX_REMEMBERED_NAMES) verdicts.delete(verdicts.keys().next().value!)
-    verdicts.set(name, verdict)
-  }
+  if (name.length <= MAX_REMEMBERED_NAME_LENGTH) memo?.set(name, verdict)
   return verdict
 }
 
 /**
- * Header names seen in this isolate and their verdict, oldest first: the same few dozen names
- * come every time. Names a client makes up push out the oldest; long ones are never kept, so the
- * memo stays under 1000 x 64 bytes.
- */
-const verdicts = new Map<string, boolean>()
-const MAX_REMEMBERED_NAMES = 1000
-const MAX_REMEMBERED_NAME_LENGTH = 64
-
-/**
  * Removes every identity header from `headers`: any letter case, `_` for `-`, however often sent.
+ * @param memo as for {@link isIdentityHeaderName}.
  * @returns the same `headers`, changed in place.
  */
-export function stripIdentityHeaders(headers: Headers): Headers {
+export function stripIdentityHeaders(headers: Headers, memo?: Memo<boolean>): Headers {
   const names: string[] = []
   // Headers iterates lower-cased names, one entry per name (repeated values are combined).
   for (const [name] of headers) {
-    if (isIdentityHeaderName(name)) names.push(name)
+    if (isIdentityHeaderName(name, memo)) names.push(name)
   }
   for (const name of names) headers.delete(name)
   return headers
@@ -76,8 +73,8 @@ export function stripIdentityHeaders(headers: Headers): Headers {
 
 /**
  * Sets `X-Auth-Request-User` (the `sub`), and `X-Auth-Request-Email`,
- * `X-Auth-Request-Preferred-Username` and `X-Auth-Request-Groups` (comma-separated) when known. The email is left out when the provider said
- * it is not verified (`email_verified: false`). Values go out as UTF-8 (the runtime encodes
+ * `X-Auth-Request-Preferred-Username` and `X-Auth-Request-Groups` (comma-separated) when known.
+ * The email is left out when the provider said it is not verified (`email_verified: false`). Values go out as UTF-8 (the runtime encodes
  * them); claims with control characters never reach here (see the callback).
  * Call {@link stripIdentityHeaders} first.
  */

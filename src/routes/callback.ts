@@ -1,67 +1,45 @@
 /**
  * @module
- * `GET /_auth/callback`: finishes a sign-in. Checks that this browser started it (the login
- * cookie for `state`), takes the login transaction for `state` (one use),
+ * `GET /_auth/callback` (and `POST` for form_post): finishes a sign-in. Checks that this browser
+ * started it (the login cookie for `state`), takes the login transaction for `state` (one use),
  * checks the authorization response (`state`, RFC 9207 `iss`, `error=`), exchanges the code with
  * the PKCE verifier, validates the ID token (OpenID Connect Core 3.1.3.7), fetches userinfo,
  * stores a new session in KV, sets the session cookie and 302s to the stored return address.
  * Any failure renders a page with a "sign in again" link and creates no session.
  */
 import type { Context } from 'hono'
-import { ProxyError } from '../errors'
+import { bodyLimit } from 'hono/body-limit'
+import { ProxyError, proxyErrorFromOAuth } from '../errors'
+import { keepAliveDepsOf } from '../helper/deps'
+import { sessionIdOf } from '../helper/session-id'
+import type { SessionClaims } from '../identity'
 import { log } from '../log'
-import { OAuthClientError } from '../oauth/errors'
 import type { TokenSet } from '../oauth/client'
-import { backgroundOf } from '../middleware/background'
-import { readSessionCookie, serializeSessionCookie } from '../session/cookie'
-import { clearLoginCookie, hasLoginCookie } from '../session/login-cookie'
-import { takeLoginTransaction } from '../session/login-transaction'
+import { OAuthClientError } from '../oauth/errors'
 import { expectedSubject, pickSessionClaims } from '../session/claims'
+import { serializeSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
-import {
-  createSession,
-  freshCheckedUntil,
-  toSessionTokens,
-  type SessionClaims,
-} from '../session/session-store'
+import { clearLoginCookie, hasLoginCookie } from '../session/login-cookie'
+import { takeLoginTransaction, type LoginTransaction } from '../session/login-transaction'
+import { createSession, freshCheckedUntil, toSessionTokens } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { sha256Hex } from '../utils/crypto'
 import { safeReturnTo } from '../utils/return-to'
-import { proxyErrorFromOAuth } from './oauth-failure'
 
 /** A form_post answer holds a code, a state and perhaps an `iss`: a few hundred bytes. */
 const MAX_CALLBACK_FORM_BYTES = 16 * 1024
 
 /**
- * The body as text, refused once it passes `maxBytes` (read no further).
+ * Middleware for `POST /_auth/callback`: refuses a body over 16 KiB without reading it to the end
+ * (Hono's `bodyLimit`).
  * @throws {ProxyError} `invalid_request` when the body is larger.
  */
-async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
-  const tooLarge = () =>
-    new ProxyError('invalid_request', { description: 'The callback form is too large.' })
-  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge()
-  const reader = request.body?.getReader()
-  if (!reader) return ''
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel()
-      throw tooLarge()
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return new TextDecoder().decode(bytes)
-}
+export const callbackBodyLimit = bodyLimit({
+  maxSize: MAX_CALLBACK_FORM_BYTES,
+  onError() {
+    throw new ProxyError('invalid_request', { description: 'The callback form is too large.' })
+  },
+})
 
 /**
  * The authorization response's parameters: the query (response_mode=query), or the POSTed form
@@ -74,39 +52,23 @@ async function responseParams(c: Context<AppEnv>, url: URL): Promise<URLSearchPa
   if (!type.startsWith('application/x-www-form-urlencoded')) {
     throw new ProxyError('invalid_request', { description: 'The callback expects a form.' })
   }
-  return new URLSearchParams(await readLimitedText(c.req.raw, MAX_CALLBACK_FORM_BYTES))
+  return new URLSearchParams(await c.req.text())
 }
 
 /**
- * `GET /_auth/callback` (and `POST` for form_post) handler.
- * @throws {ProxyError} (rendered by the app's `onError`).
+ * The provider's part: check the response, exchange the code, fetch userinfo.
+ * @returns the tokens and the claims the session keeps (null without a usable `sub`).
+ * @throws {ProxyError} for any provider failure (proxyErrorFromOAuth), offering to sign in again.
  */
-export async function callback(c: Context<AppEnv>): Promise<Response> {
+async function exchangeAtProvider(
+  c: Context<AppEnv>,
+  params: URLSearchParams,
+  tx: LoginTransaction
+): Promise<{ tokens: TokenSet; claims: SessionClaims | null }> {
   const [config, oauth] = [c.get('config'), c.get('oauth')]
-  const url = c.get('url')
-  const params = await responseParams(c, url)
-
-  // Only the browser that started this sign-in may finish it (checked before any KV read).
-  const state = params.get('state')
-  const cookieHeader = c.req.header('cookie') ?? null
-  if (!state || !(await hasLoginCookie(state, url, config.cookieSecret, cookieHeader))) {
-    throw new ProxyError('login_state_invalid', { signIn: true })
-  }
-  c.header('Set-Cookie', clearLoginCookie(state, url), { append: true })
-
-  let tx
-  try {
-    tx = await takeLoginTransaction(config.sessions, state)
-  } catch (err) {
-    throw new ProxyError('session_store_unavailable', { cause: err, signIn: true })
-  }
-  if (!tx) throw new ProxyError('login_state_invalid', { signIn: true })
-
-  let claims: SessionClaims | null
-  let tokens: TokenSet
   try {
     const validated = await oauth.validateCallback(params, tx.state)
-    tokens = await oauth.getAccessTokenByCode(validated, {
+    const tokens = await oauth.getAccessTokenByCode(validated, {
       ...(config.pkce && { codeVerifier: tx.codeVerifier }),
       nonce: tx.nonce,
     })
@@ -115,20 +77,47 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
       tokens.access_token,
       expectedSubject(idTokenClaims)
     )
-    claims = pickSessionClaims(idTokenClaims, userinfo, config.groupsClaim)
+    return { tokens, claims: pickSessionClaims(idTokenClaims, userinfo, config.groupsClaim) }
   } catch (err) {
-    if (err instanceof OAuthClientError) {
-      log('warn', 'auth.callback.failed', {
-        endpoint: err.endpoint,
-        kind: err.kind,
-        status: err.status,
-        error: err.error,
-      })
-      throw proxyErrorFromOAuth(err, tx.returnTo)
-    }
-    throw err
+    if (!(err instanceof OAuthClientError)) throw err
+    log('warn', 'auth.callback.failed', {
+      endpoint: err.endpoint,
+      kind: err.kind,
+      status: err.status,
+      error: err.error,
+    })
+    throw proxyErrorFromOAuth(err, tx.returnTo)
   }
+}
 
+/**
+ * The handler.
+ * @throws {ProxyError} (rendered by the app's `onError`).
+ */
+export async function callback(c: Context<AppEnv>): Promise<Response> {
+  const [config, memory] = [c.get('config'), c.get('memory')]
+  const url = c.get('url')
+  const params = await responseParams(c, url)
+
+  // Only the browser that started this sign-in may finish it (checked before any KV read).
+  const state = params.get('state')
+  const cookieHeader = c.req.header('cookie') ?? null
+  const secret = config.cookieSecret
+  if (!state || !(await hasLoginCookie(state, url, secret, cookieHeader, memory.hmacKeys))) {
+    throw new ProxyError('login_state_invalid', { signIn: true })
+  }
+  c.header('Set-Cookie', clearLoginCookie(state, url), { append: true })
+
+  const clock = c.get('clock')
+  let tx: LoginTransaction | null
+  try {
+    tx = await takeLoginTransaction(config.sessions, state, clock.nowSeconds())
+  } catch (err) {
+    throw new ProxyError('session_store_unavailable', { cause: err, signIn: true })
+  }
+  if (!tx) throw new ProxyError('login_state_invalid', { signIn: true })
+
+  const { tokens, claims } = await exchangeAtProvider(c, params, tx)
   if (!claims) {
     throw new ProxyError('idp_error', {
       description: 'The identity provider sent no usable user id.',
@@ -136,41 +125,25 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
       returnTo: tx.returnTo,
     })
   }
-  const nowSeconds = c.get('state').nowSeconds()
+  // After the token response: `expires_in` counts from its arrival.
+  const nowSeconds = clock.nowSeconds()
   const sessionTokens = toSessionTokens(tokens, nowSeconds)
+  const record = {
+    v: 1 as const,
+    claims,
+    tokens: sessionTokens,
+    createdAt: nowSeconds,
+    lastSeenAt: nowSeconds,
+    // The token endpoint just issued this token: it is active.
+    checkedUntil: freshCheckedUntil(
+      nowSeconds,
+      config.introspectionCacheTtlSeconds,
+      sessionTokens.expiresAt
+    ),
+  }
   let id: string
   try {
-    id = await createSession(
-      config.sessions,
-      {
-        v: 1,
-        claims,
-        tokens: sessionTokens,
-        createdAt: nowSeconds,
-        lastSeenAt: nowSeconds,
-        // The token endpoint just issued this token: it is active.
-        checkedUntil: freshCheckedUntil(
-          nowSeconds,
-          config.introspectionCacheTtlSeconds,
-          sessionTokens.expiresAt
-        ),
-      },
-      config.sessionMaxAgeSeconds
-    )
-    // A new sign-in gets a new session; the one this browser had before ends.
-    const previous = await readSessionCookie(cookieHeader, url, config.cookieSecret)
-    if (previous) {
-      endSession(
-        previous,
-        {
-          config,
-          oauth,
-          state: c.get('state'),
-          background: backgroundOf(c),
-        },
-        'replaced_by_sign_in'
-      )
-    }
+    id = await createSession(config.sessions, record, config.sessionMaxAgeSeconds)
   } catch (err) {
     throw new ProxyError('session_store_unavailable', {
       cause: err,
@@ -178,14 +151,14 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
       returnTo: tx.returnTo,
     })
   }
-  log('info', 'auth.callback.ok', {
-    sub_sha256: (await sha256Hex(claims.sub)).slice(0, 16),
-  })
-  c.header(
-    'Set-Cookie',
-    await serializeSessionCookie(id, url, config.cookieSecret, config.sessionMaxAgeSeconds),
-    { append: true }
-  )
+  // A new sign-in gets a new session; the one this browser had before ends.
+  const previous = await sessionIdOf(c)
+  if (previous) endSession(previous, keepAliveDepsOf(c), 'replaced_by_sign_in')
+
+  log('info', 'auth.callback.ok', { sub_sha256: (await sha256Hex(claims.sub)).slice(0, 16) })
+  const maxAge = config.sessionMaxAgeSeconds
+  const cookie = await serializeSessionCookie(id, url, secret, maxAge, memory.hmacKeys)
+  c.header('Set-Cookie', cookie, { append: true })
   c.header('Cache-Control', 'no-store')
   // Checked when stored too; checked again here so no stored value can send the user off-site.
   return c.redirect(safeReturnTo(tx.returnTo, url.origin), 302)

@@ -11,13 +11,14 @@ import type { Context } from 'hono'
 import { forgetToken } from '../cache/introspection-cache'
 import { ProxyError } from '../errors'
 import { log } from '../log'
-import { backgroundOf } from '../middleware/background'
 import { pickLocale } from '../pages/locale'
 import { logoutPage, signedOutPage } from '../pages/logout-page'
 import { PAGE_SECURITY_HEADERS } from '../pages/page'
+import { keepAliveDepsOf } from '../helper/deps'
+import { sessionIdOf } from '../helper/session-id'
 import { signOutFormHeaders } from '../helper/sign-out-form'
 import { accountLabel } from '../session/claims'
-import { clearSessionCookie, readSessionCookie } from '../session/cookie'
+import { clearSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
 import { getSession, type SessionRecord } from '../session/session-store'
 import type { AppEnv } from '../types'
@@ -29,13 +30,8 @@ export const SIGNED_OUT_PATH = '/_auth/signed-out'
 
 /** `GET /_auth/logout`: the sign-out page. Changes nothing. */
 export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
-  const config = c.get('config')
-  const id = await readSessionCookie(
-    c.req.header('cookie') ?? null,
-    c.get('url'),
-    config.cookieSecret
-  )
-  const session = id ? await getSession(config.sessions, id).catch(() => null) : null
+  const id = await sessionIdOf(c)
+  const session = id ? await getSession(c.get('config').sessions, id).catch(() => null) : null
   const locale = pickLocale(c.req.header('accept-language'))
   const account = session ? accountLabel(session.claims) : undefined
   return c.html(logoutPage(locale, account), 200, {
@@ -58,8 +54,8 @@ export function signedOut(c: Context<AppEnv>): Response {
  * verdict. Failures are logged, never fatal: the local sign-out goes on regardless.
  */
 async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise<void> {
-  const [oauth, state] = [c.get('oauth'), c.get('state')]
-  state.verdicts.delete(await forgetToken(session.tokens.accessToken))
+  const [oauth, memory] = [c.get('oauth'), c.get('memory')]
+  memory.verdicts.delete(await forgetToken(session.tokens.accessToken, memory.tokenHashes))
   const revoke = async (token: string | undefined, hint: 'refresh_token' | 'access_token') => {
     if (!token) return
     try {
@@ -86,14 +82,14 @@ async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise
 export async function logout(c: Context<AppEnv>): Promise<Response> {
   const url = c.get('url')
   if (!isSameOriginRequest(c.req.raw, url.origin)) throw new ProxyError('cross_site_request')
-  const [config, oauth, state] = [c.get('config'), c.get('oauth'), c.get('state')]
-  const id = await readSessionCookie(c.req.header('cookie') ?? null, url, config.cookieSecret)
+  const [config, oauth, memory] = [c.get('config'), c.get('oauth'), c.get('memory')]
+  const id = await sessionIdOf(c)
   let session: SessionRecord | null = null
   if (id) {
     session =
-      state.sessions.get(id, state.nowSeconds()) ??
+      memory.sessions.get(id, c.get('clock').nowSeconds()) ??
       (await getSession(config.sessions, id).catch(() => null))
-    endSession(id, { config, oauth, state, background: backgroundOf(c) }, 'sign_out')
+    endSession(id, keepAliveDepsOf(c), 'sign_out')
     if (session) await revokeTokens(c, session)
     log('info', 'auth.logout')
   }

@@ -5,7 +5,7 @@
  * or line-separator characters, no leading or trailing spaces (a header value would lose them and
  * collide with another user's), at most 256 characters.
  */
-import type { SessionClaims } from './session-store'
+import type { SessionClaims } from '../identity'
 
 /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
 const UNSAFE_CHARS = /[\p{Cc}\u2028\u2029]/u

@@ -1,22 +1,27 @@
 /**
  * @module
  * The session cookie: an opaque session id plus the HMAC-SHA256 of the cookie's name and that id
- * under `COOKIE_SECRET`, nothing else. Over https the name carries the `__Host-` prefix (so the cookie is `Secure`, host-only,
- * `Path=/`); over plain http (only `wrangler dev` on localhost) it has no prefix and no `Secure`,
- * since a browser would refuse either there.
+ * under `COOKIE_SECRET`, nothing else. Over https the name carries the `__Host-` prefix (so the
+ * cookie is `Secure`, host-only, `Path=/`); over plain http (only `wrangler dev` on localhost) it
+ * has no prefix and no `Secure`, since a browser would refuse either there.
  */
 import { serialize } from 'hono/utils/cookie'
+import type { Memo } from '../cache/memory-cache'
 import { cookieValues, hostCookiePrefix } from '../utils/cookie-header'
-import { hmacSign, hmacVerify } from '../utils/crypto'
+import { hmacSign, hmacVerify, type HmacKeys } from '../utils/crypto'
 
 /** Every cookie the proxy owns starts with this (after an optional `__Host-`). */
 export const COOKIE_PREFIX = 'eap_'
 const SESSION_COOKIE = `${COOKIE_PREFIX}session`
 /** Session ids are 32 random bytes, base64url (see `randomId`). */
 const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/
-/** Cookie values (with secret and name) whose signature checked, per isolate, oldest first. */
-const verified = new Set<string>()
-const MAX_VERIFIED = 10_000
+/** What the cookie code may remember in the isolate (src/isolate-memory.ts holds it). */
+export interface CookieMemory {
+  /** Imported HMAC keys by secret. */
+  hmacKeys: HmacKeys
+  /** Cookie values (with secret and name) whose signature checked. */
+  verifiedCookies: Memo<true>
+}
 
 /** A cookie value longer than this is not ours: refuse it before any crypto. */
 const MAX_COOKIE_VALUE_LENGTH = 128
@@ -36,11 +41,13 @@ export function isProxyCookieName(name: string): boolean {
  * Reads the session id from a `Cookie` header.
  * @returns the id when exactly one session cookie is present and its signature checks, else null
  * (missing, tampered, truncated, oversized, duplicated, or signed with another secret).
+ * @param memory where checked values and keys are remembered; without it, every call checks.
  */
 export async function readSessionCookie(
   cookieHeader: string | null,
   siteUrl: URL,
-  secret: string
+  secret: string,
+  memory?: CookieMemory
 ): Promise<string | null> {
   const name = sessionCookieName(siteUrl)
   const values = cookieValues(cookieHeader, name)
@@ -53,10 +60,10 @@ export async function readSessionCookie(
   if (!SESSION_ID_PATTERN.test(id)) return null
   // A value that verified once verifies again (HMAC is deterministic): skip the crypto on the hot path.
   const key = `${secret}\n${name}\n${value}`
-  if (verified.has(key)) return id
-  if (!(await hmacVerify(secret, `${name}:${id}`, value.slice(dot + 1)))) return null
-  if (verified.size >= MAX_VERIFIED) verified.delete(verified.values().next().value!)
-  verified.add(key)
+  if (memory?.verifiedCookies.get(key)) return id
+  const signature = value.slice(dot + 1)
+  if (!(await hmacVerify(secret, `${name}:${id}`, signature, memory?.hmacKeys))) return null
+  memory?.verifiedCookies.set(key, true)
   return id
 }
 
@@ -75,16 +82,18 @@ export function clearSessionCookie(siteUrl: URL): string {
  * `Set-Cookie` value for a new session: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age`, and
  * `Secure` with the `__Host-` prefix over https.
  * @param maxAgeSeconds the session's absolute lifetime.
+ * @param hmacKeys where the imported key is kept (isolate memory).
  */
 export async function serializeSessionCookie(
   id: string,
   siteUrl: URL,
   secret: string,
-  maxAgeSeconds: number
+  maxAgeSeconds: number,
+  hmacKeys?: HmacKeys
 ): Promise<string> {
   // The name is signed too: the value of the https cookie is no good under the http name.
   const name = sessionCookieName(siteUrl)
-  const value = `${id}.${await hmacSign(secret, `${name}:${id}`)}`
+  const value = `${id}.${await hmacSign(secret, `${name}:${id}`, hmacKeys)}`
   return serialize(name, value, {
     httpOnly: true,
     sameSite: 'Lax',

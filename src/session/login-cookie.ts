@@ -9,7 +9,7 @@
  */
 import { serialize } from 'hono/utils/cookie'
 import { cookieValues, hostCookiePrefix, parseCookieHeader } from '../utils/cookie-header'
-import { hmacSign, hmacVerify } from '../utils/crypto'
+import { hmacSign, hmacVerify, type HmacKeys } from '../utils/crypto'
 import { isLoopbackHost } from '../utils/loopback'
 import { COOKIE_PREFIX } from './cookie'
 import { LOGIN_TRANSACTION_TTL_SECONDS } from './login-transaction'
@@ -55,20 +55,22 @@ function pendingLoginCookies(cookieHeader: string | null, siteUrl: URL): string[
  * expiring cookies for the oldest pending sign-ins so that at most {@link MAX_PENDING_LOGINS}
  * remain.
  * @param formPost the provider will answer with response_mode=form_post.
+ * @param hmacKeys where the imported key is kept (isolate memory).
  */
 export async function serializeLoginCookies(
   state: string,
   siteUrl: URL,
   secret: string,
   cookieHeader: string | null,
-  formPost = false
+  formPost = false,
+  hmacKeys?: HmacKeys
 ): Promise<string[]> {
   // Browsers send cookies of the same path oldest first (RFC 6265 5.4): expire the oldest ones.
   const pending = pendingLoginCookies(cookieHeader, siteUrl)
   const expired = pending
     .slice(0, Math.max(0, pending.length - MAX_PENDING_LOGINS + 1))
     .map((name) => serialize(name, '', attributes(siteUrl, 0)))
-  const value = await hmacSign(secret, `login:${state}`)
+  const value = await hmacSign(secret, `login:${state}`, hmacKeys)
   return [
     ...expired,
     serialize(
@@ -82,16 +84,18 @@ export async function serializeLoginCookies(
 /**
  * True when the `Cookie` header carries the binding cookie for `state`, signed with `secret`.
  * Never throws for bad input.
+ * @param hmacKeys where the imported key is kept (isolate memory).
  */
 export async function hasLoginCookie(
   state: string,
   siteUrl: URL,
   secret: string,
-  cookieHeader: string | null
+  cookieHeader: string | null,
+  hmacKeys?: HmacKeys
 ): Promise<boolean> {
   const values = cookieValues(cookieHeader, loginCookieName(siteUrl, state))
   if (values.length !== 1) return false
-  return hmacVerify(secret, `login:${state}`, values[0]!)
+  return hmacVerify(secret, `login:${state}`, values[0]!, hmacKeys)
 }
 
 /** `Set-Cookie` value that removes the binding cookie for `state` once the callback used it. */

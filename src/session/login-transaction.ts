@@ -34,14 +34,14 @@ export async function saveLoginTransaction(kv: KVNamespace, tx: LoginTransaction
 
 /**
  * Takes (reads and deletes) the transaction for `state`, so it cannot be used twice.
- * @param nowSeconds current time, epoch seconds (injected for tests).
+ * @param nowSeconds the current time, epoch seconds (the app's clock).
  * @returns the transaction, or null when `state` is malformed, unknown, expired or already used.
  * @throws when KV fails.
  */
 export async function takeLoginTransaction(
   kv: KVNamespace,
   state: string | null | undefined,
-  nowSeconds: number = Math.floor(Date.now() / 1000)
+  nowSeconds: number
 ): Promise<LoginTransaction | null> {
   if (!state || !STATE_PATTERN.test(state)) return null
   const key = `login:${state}`

@@ -3,6 +3,7 @@
  * Sessions in Workers KV, under `session:<id>` (see docs/storage.md). The id is 256 random bits;
  * the record holds the user's claims and the provider's tokens, which never leave the edge.
  */
+import type { SessionClaims } from '../identity'
 import type { TokenSet } from '../oauth/token-set'
 import { randomId } from '../utils/crypto'
 import { kvTtlSeconds } from '../utils/kv'
@@ -13,17 +14,6 @@ export class SessionStoreUnavailableError extends Error {
     super('the session store (KV) failed', { cause })
     this.name = 'SessionStoreUnavailableError'
   }
-}
-
-/** The identity the proxy forwards, from the ID token and userinfo (OpenID Connect Core 5.1). */
-export interface SessionClaims {
-  sub: string
-  email?: string
-  email_verified?: boolean
-  preferred_username?: string
-  name?: string
-  /** From the `GROUPS_CLAIM` claim (an array of strings), when the provider sends it. */
-  groups?: string[]
 }
 
 /** The provider's tokens (RFC 6749 5.1). `expiresAt` is epoch seconds. */
@@ -117,6 +107,20 @@ export async function putSession(
   ttlSeconds: number
 ): Promise<void> {
   await kv.put(`session:${id}`, JSON.stringify(record), { expirationTtl: ttlSeconds })
+}
+
+/**
+ * Writes `record` back until the session's absolute end (see {@link sessionTtlSeconds}).
+ * @throws when KV refuses the write.
+ */
+export function saveSession(
+  kv: KVNamespace,
+  id: string,
+  record: SessionRecord,
+  maxAgeSeconds: number,
+  nowSeconds: number
+): Promise<void> {
+  return putSession(kv, id, record, sessionTtlSeconds(record, maxAgeSeconds, nowSeconds))
 }
 
 /**

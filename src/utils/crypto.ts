@@ -1,7 +1,8 @@
 /**
  * @module
- * Small Web Crypto helpers: random ids, SHA-256, and HMAC-SHA256 signatures with the key imported
- * once per secret and isolate.
+ * Small Web Crypto helpers: random ids, SHA-256, and HMAC-SHA256 signatures. An HMAC key is
+ * imported once per secret when the caller passes a {@link HmacKeys} map (the isolate's, from
+ * src/isolate-memory.ts); this module keeps nothing itself.
  */
 
 const encoder = new TextEncoder()
@@ -27,10 +28,11 @@ export async function sha256Hex(value: string): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-const hmacKeys = new Map<string, Promise<CryptoKey>>()
+/** Imported HMAC-SHA256 keys by secret: one import per secret and isolate. */
+export type HmacKeys = Map<string, Promise<CryptoKey>>
 
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = hmacKeys.get(secret)
+function hmacKey(secret: string, keys: HmacKeys | undefined): Promise<CryptoKey> {
+  let key = keys?.get(secret)
   if (!key) {
     key = crypto.subtle.importKey(
       'raw',
@@ -39,25 +41,31 @@ function hmacKey(secret: string): Promise<CryptoKey> {
       false,
       ['sign', 'verify']
     )
-    hmacKeys.set(secret, key)
+    keys?.set(secret, key)
   }
   return key
 }
 
-/** base64url HMAC-SHA256 of `message` under `secret` (RFC 2104). */
-export async function hmacSign(secret: string, message: string): Promise<string> {
-  const signature = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message))
+/**
+ * base64url HMAC-SHA256 of `message` under `secret` (RFC 2104).
+ * @param keys where the imported key is kept for the next call; without it, imported each time.
+ */
+export async function hmacSign(secret: string, message: string, keys?: HmacKeys): Promise<string> {
+  const key = await hmacKey(secret, keys)
+  const signature = await crypto.subtle.sign('HMAC', key, encoder.encode(message))
   return base64url(new Uint8Array(signature))
 }
 
 /**
  * Checks a signature made by {@link hmacSign}, in constant time (`crypto.subtle.verify`).
+ * @param keys as for {@link hmacSign}.
  * @returns false for a wrong or malformed signature; never throws for bad input.
  */
 export async function hmacVerify(
   secret: string,
   message: string,
-  signature: string
+  signature: string,
+  keys?: HmacKeys
 ): Promise<boolean> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(signature)) return false
   const bytes = Uint8Array.from(atob(signature.replace(/-/g, '+').replace(/_/g, '/') + '='), (c) =>
@@ -65,5 +73,5 @@ export async function hmacVerify(
   )
   // The last character carries 2 unused bits: accept only the one canonical spelling.
   if (base64url(bytes) !== signature) return false
-  return crypto.subtle.verify('HMAC', await hmacKey(secret), bytes, encoder.encode(message))
+  return crypto.subtle.verify('HMAC', await hmacKey(secret, keys), bytes, encoder.encode(message))
 }

@@ -69,12 +69,13 @@ describe('the OAuth client against Authing in OAuth mode', () => {
     expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(url.searchParams.has('nonce')).toBe(false)
     expect(url.search).toContain('redirect_uri=https%3A%2F%2Fproxy.test%2F_auth%2Fcallback')
-    const implicit = await client.buildAuthorizeUrl({
+    const formPost = await client.buildAuthorizeUrl({
+      // @ts-expect-error the implicit grant is not offered (RFC 9700 2.1.2: do not use it)
       responseType: 'token',
       responseMode: 'form_post',
     })
-    expect(implicit.searchParams.get('response_type')).toBe('token')
-    expect(implicit.searchParams.get('response_mode')).toBe('form_post')
+    expect(formPost.searchParams.get('response_type')).toBe('code')
+    expect(formPost.searchParams.get('response_mode')).toBe('form_post')
   })
 
   it.each(Object.values(AUTHING_CLIENTS))(

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isAllowed, parseAllowList, parseEmail } from '../../src/access/allow-list'
-import type { SessionClaims } from '../../src/session/session-store'
+import type { SessionClaims } from '../../src/identity'
 
 const rules = (
   settings: { domains?: string; emails?: string; groups?: string },

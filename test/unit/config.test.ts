@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, configWarnings, getConfig, parseConfig, type Env } from '../../src/config'
+import { createIsolateMemory } from '../../src/isolate-memory'
 import { isLoopbackHost } from '../../src/utils/loopback'
 
 const valid = (overrides: Record<string, unknown> = {}): Env =>
@@ -28,10 +29,10 @@ function problems(overrides: Record<string, unknown>): string[] {
 describe('parseConfig', () => {
   it('accepts a complete configuration and fills in the defaults', () => {
     const config = parseConfig(valid())
-    expect(config.protocol).toBe('oidc')
-    expect(config.scope).toBe('openid profile email')
-    expect(config.tokenEndpointAuthMethod).toBe('client_secret_post')
-    expect(config.oauthTimeoutMs).toBe(5000)
+    expect(config.client.protocol).toBe('oidc')
+    expect(config.client.scope).toBe('openid profile email')
+    expect(config.client.tokenEndpointAuthMethod).toBe('client_secret_post')
+    expect(config.client.timeoutMs).toBe(5000)
     expect(config.sessionMaxAgeSeconds).toBe(43200)
     expect(config.originUrl.href).toBe('https://origin.example.com/')
     expect(Object.isFrozen(config)).toBe(true)
@@ -150,19 +151,19 @@ describe('parseConfig', () => {
         CLIENT_SECRET: undefined,
       })
     )
-    expect(config.clientSecret).toBeUndefined()
-    expect(config.provider.issuer?.href).toBe('http://127.0.0.1:8790/')
+    expect(config.client.clientSecret).toBeUndefined()
+    expect(config.client.issuer?.href).toBe('http://127.0.0.1:8790/')
   })
 
   it('defaults the scope to "user" in oauth mode', () => {
-    expect(parseConfig(valid({ OAUTH_PROTOCOL: 'oauth' })).scope).toBe('user')
+    expect(parseConfig(valid({ OAUTH_PROTOCOL: 'oauth' })).client.scope).toBe('user')
   })
 
   it('accepts Authing by app host, or explicit endpoints alone in oauth mode', () => {
     const authing = parseConfig(
       valid({ OAUTH_ISSUER: undefined, AUTHING_APP_HOST: 'https://my-app.authing.cn' })
     )
-    expect(authing.provider.appHost?.href).toBe('https://my-app.authing.cn/')
+    expect(authing.client.appHost?.href).toBe('https://my-app.authing.cn/')
     const explicit = parseConfig(
       valid({
         OAUTH_PROTOCOL: 'oauth',
@@ -171,7 +172,7 @@ describe('parseConfig', () => {
         OAUTH_TOKEN_ENDPOINT: 'https://idp.example.com/token',
       })
     )
-    expect(explicit.provider.endpoints.token?.href).toBe('https://idp.example.com/token')
+    expect(explicit.client.endpoints?.token?.href).toBe('https://idp.example.com/token')
   })
 
   it('defaults the session settings', () => {
@@ -188,8 +189,8 @@ describe('parseConfig', () => {
 
   it('defaults the introspection and revocation auth methods to the token endpoint one', () => {
     const config = parseConfig(valid({ TOKEN_ENDPOINT_AUTH_METHOD: 'client_secret_basic' }))
-    expect(config.introspectionEndpointAuthMethod).toBe('client_secret_basic')
-    expect(config.revocationEndpointAuthMethod).toBe('client_secret_basic')
+    expect(config.client.introspectionEndpointAuthMethod).toBe('client_secret_basic')
+    expect(config.client.revocationEndpointAuthMethod).toBe('client_secret_basic')
     expect(config.pkce).toBe(true)
     expect(config.responseMode).toBe('query')
   })
@@ -205,18 +206,19 @@ describe('parseConfig', () => {
   })
 
   it('parses once per env object', () => {
+    const parsed = createIsolateMemory().configs
     const e = valid()
-    expect(getConfig(e)).toBe(getConfig(e))
+    expect(getConfig(e, parsed)).toBe(getConfig(e, parsed))
     const bad = valid({ CLIENT_ID: undefined })
     let first: unknown
     let second: unknown
     try {
-      getConfig(bad)
+      getConfig(bad, parsed)
     } catch (err) {
       first = err
     }
     try {
-      getConfig(bad)
+      getConfig(bad, parsed)
     } catch (err) {
       second = err
     }

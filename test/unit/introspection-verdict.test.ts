@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { forgetToken, tokenHash, verdictFrom } from '../../src/cache/introspection-cache'
+import { forgetToken, tokenHash } from '../../src/cache/introspection-cache'
+import { verdictFrom } from '../../src/cache/token-verdict'
+import { createIsolateMemory } from '../../src/isolate-memory'
 
 const NOW = 1_800_000_000
 
@@ -44,19 +46,24 @@ describe('tokenHash', () => {
     ).join('')
 
   it('is the SHA-256 hex of the token, the same when asked again and after many other tokens', async () => {
+    const { tokenHashes } = createIsolateMemory()
+    const tokenHash_ = (t: string) => tokenHash(t, tokenHashes)
     const token = 'eyJhbGciOiJSUzI1NiJ9.e30.sig'
     const expected = await sha256(token)
-    expect(await tokenHash(token)).toBe(expected)
-    expect(await tokenHash(token)).toBe(expected)
-    for (let i = 0; i < 1500; i++) await tokenHash(`other-${i}`)
-    expect(await tokenHash(token)).toBe(expected)
-    expect(await tokenHash('other-1499')).toBe(await sha256('other-1499'))
+    expect(await tokenHash_(token)).toBe(expected)
+    expect(await tokenHash_(token)).toBe(expected)
+    for (let i = 0; i < 1500; i++) await tokenHash_(`other-${i}`)
+    expect(await tokenHash_(token)).toBe(expected)
+    expect(await tokenHash_('other-1499')).toBe(await sha256('other-1499'))
+    expect(tokenHashes.size).toBe(1000)
   })
 
   it('forgetToken gives the same key, so sign-out drops the right verdict', async () => {
+    const { tokenHashes } = createIsolateMemory()
     const token = 'signed-out-token'
-    const key = await tokenHash(token)
-    expect(await forgetToken(token)).toBe(key)
-    expect(await tokenHash(token)).toBe(key)
+    const key = await tokenHash(token, tokenHashes)
+    expect(await forgetToken(token, tokenHashes)).toBe(key)
+    expect(tokenHashes.get(token)).toBeUndefined()
+    expect(await tokenHash(token, tokenHashes)).toBe(key)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mergeMarks } from '../../src/session/keep-alive'
+import { mergeMarks } from '../../src/session/marks'
 import type { SessionRecord } from '../../src/session/session-store'
 
 const base: SessionRecord = {

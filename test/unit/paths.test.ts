@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildUpstreamUrl } from '../../src/proxy/forward'
 import { canonicalPath, isAmbiguousPath } from '../../src/utils/canonical-path'
-import { isPublicPath, parsePublicPaths } from '../../src/utils/public-paths'
+import { isPublicPath, parsePublicPaths } from '../../src/access/public-paths'
 
 /** The path a Worker sees for a raw request target, as the runtime parses it. */
 const parsed = (raw: string) => new URL(`https://proxy.test${raw}`).pathname

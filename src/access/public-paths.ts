@@ -6,7 +6,7 @@
  * `/assets` or `/assetsX`). `GET` also allows `HEAD`. Matching is on the canonical path
  * (utils/canonical-path.ts); a path with an ambiguous sequence never matches.
  */
-import { isAmbiguousPath } from './canonical-path'
+import { isAmbiguousPath } from '../utils/canonical-path'
 
 /** One parsed pattern. */
 export interface PublicPath {

@@ -1,16 +1,16 @@
 /**
  * @module
- * Readers for `env` settings that collect problems instead of throwing, so
- * {@link parseConfig} can report every bad setting at once. A problem names the setting and
+ * Readers for `env` settings that collect problems instead of throwing, so `parseConfig`
+ * (src/config.ts) can report every bad setting at once. A problem names the setting and
  * why, never its value.
  */
-import { isLoopbackHost } from './utils/loopback'
+import { isLoopbackHost } from '../utils/loopback'
 
 /**
  * Makes the readers over one `env`. Each reader returns the parsed value (or a fallback, or
  * undefined) and, for a bad value, adds a problem to `problems` and the name to the returned
- * `failed` set.
- * @returns `{ text, required, url, integer, oneOf, boolean, failed }`.
+ * `failed` set. `problem` adds a problem of the caller's own (one setting against another).
+ * @returns `{ text, required, url, integer, oneOf, boolean, problem, failed }`.
  */
 export function makeSettingReaders(env: Record<string, unknown>, problems: string[]) {
   const failed = new Set<string>()
@@ -95,5 +95,12 @@ export function makeSettingReaders(env: Record<string, unknown>, problems: strin
     return fallback
   }
 
-  return { text, required, url, integer, oneOf, boolean, failed }
+  const problem = (sentence: string): void => {
+    problems.push(sentence)
+  }
+
+  return { text, required, url, integer, oneOf, boolean, problem, failed }
 }
+
+/** The readers {@link makeSettingReaders} makes, as each part of the configuration takes them. */
+export type SettingReaders = ReturnType<typeof makeSettingReaders>

@@ -1,0 +1,71 @@
+/**
+ * @module
+ * The Bearer verifier the app gives middleware/bearer.ts: a token opens the site when the
+ * introspection endpoint (RFC 7662, through the cache in cache/introspection-cache.ts) says it is
+ * an active access token issued to this proxy's client; the identity comes from the
+ * introspection answer (`sub`, `username`, `email`), or from userinfo too with `BEARER_USERINFO`.
+ */
+import type { Context } from 'hono'
+import { checkToken, tokenHash } from '../cache/introspection-cache'
+import { isIssuedTo, verdictClaims } from '../cache/token-verdict'
+import { proxyErrorFromProviderFailure } from '../errors'
+import type { SessionClaims } from '../identity'
+import { log } from '../log'
+import { OAuthClientError } from '../oauth/errors'
+import { pickSessionClaims } from '../session/claims'
+import type { AppEnv } from '../types'
+import { introspectionDepsOf } from './deps'
+
+/** Provider answers that mean "this is not a token you can use here". */
+const NOT_A_TOKEN = new Set(['invalid_token', 'unsupported_token_type', 'invalid_request'])
+
+/**
+ * null when a provider failure means the token opens nothing (an OAuth error about the token, or
+ * userinfo refusing it).
+ * @throws {ProxyError} `idp_unavailable` / `idp_error` for any other provider failure; anything
+ * else as it is.
+ */
+function notAToken(err: unknown): null {
+  if (!(err instanceof OAuthClientError)) throw err
+  const aboutTheToken = err.endpoint === 'userinfo' || NOT_A_TOKEN.has(err.error ?? '')
+  if (err.kind === 'rejected' && aboutTheToken) return null
+  throw proxyErrorFromProviderFailure(err)
+}
+
+/**
+ * Verifies `token` by introspection (and userinfo with `BEARER_USERINFO`, remembered per token
+ * for as long as its verdict is trusted).
+ * @returns the identity, or null for an inactive, unknown or foreign token, or one without a
+ * usable `sub`; always null with `INTROSPECTION=false` (nothing else can vouch for a token).
+ * @throws {ProxyError} `idp_unavailable` / `idp_error` when the provider cannot answer.
+ */
+export async function verifyByIntrospection(
+  token: string,
+  c: Context<AppEnv>
+): Promise<SessionClaims | null> {
+  const [config, oauth, memory] = [c.get('config'), c.get('oauth'), c.get('memory')]
+  if (!config.introspection) return null
+  const nowSeconds = c.get('clock').nowSeconds()
+  const verdict = await checkToken(token, nowSeconds, introspectionDepsOf(c), () =>
+    oauth.introspectToken(token, 'access_token')
+  ).catch(notAToken)
+  if (!verdict?.active || !isIssuedTo(verdict, config.client.clientId)) return null
+
+  let userinfo: Record<string, unknown> | null | undefined
+  if (config.bearerUserinfo) {
+    const hash = await tokenHash(token, memory.tokenHashes)
+    userinfo = memory.userinfoClaims.get(hash, nowSeconds)
+    if (!userinfo) {
+      userinfo = await oauth.getUserInfoByAccessToken(token, verdict.sub).catch(notAToken)
+      if (!userinfo) return null
+      memory.userinfoClaims.set(hash, userinfo, verdict.cachedUntil)
+    }
+  }
+  const claims = pickSessionClaims(
+    undefined,
+    { ...verdictClaims(verdict), ...userinfo },
+    config.groupsClaim
+  )
+  if (!claims) log('warn', 'auth.bearer.no_subject')
+  return claims
+}

@@ -1,0 +1,90 @@
+/**
+ * @module
+ * Isolate memory: everything the proxy keeps between requests, in one object. The Worker makes
+ * one app per isolate (src/index.ts) and the app makes one {@link IsolateMemory}
+ * (`createApp`), which every request reads from the context (`c.get('memory')`). No module keeps
+ * anything of its own: each function that may remember something takes the piece it needs.
+ *
+ * An isolate has 128 MB and serves many users, so every cache here is bounded in entries (the
+ * oldest go first) or keyed by something of which there are only a few (an `env`, a
+ * configuration, a secret). What may be stale is kept with an expiry from the injected clock,
+ * and never longer than `INTROSPECTION_CACHE_TTL_SECONDS`: another isolate may have changed it.
+ * KV is the shared truth (docs/storage.md); this is a per-isolate shortcut in front of it.
+ */
+import type { TokenVerdict } from './cache/introspection-cache'
+import { Memo, MemoryCache, SingleFlight } from './cache/memory-cache'
+import type { Config, ConfigError, ParsedConfigs } from './config'
+import type { OAuthClient, ProviderCache } from './oauth/client'
+import type { SessionRecord } from './session/session-store'
+import type { HmacKeys } from './utils/crypto'
+
+/** Entries per cache of per-user things: enough for a busy isolate, small enough for 128 MB. */
+const MAX_CACHED_ENTRIES = 10_000
+/** Tokens whose hash is remembered: 1 000 tokens of at most 4 KiB each stay under 4 MiB. */
+const MAX_TOKEN_HASHES = 1000
+/** Header names whose verdict is remembered (each at most 64 bytes: proxy/identity-headers.ts). */
+const MAX_HEADER_NAMES = 1000
+
+/** What the proxy keeps in an isolate between requests. Times are epoch seconds. */
+export interface IsolateMemory {
+  // Configuration: keyed weakly by the objects they come from. The runtime hands an isolate the
+  // same `env` on every request; tests and the bench make their own, and a WeakMap lets an `env`
+  // no longer used go, with its configuration and OAuth client, without any bound to choose.
+  /** The parsed configuration (or its error) per `env` object: one parse per isolate. */
+  configs: ParsedConfigs
+  /** Configuration errors already logged, so a bad setting is logged once per isolate. */
+  loggedConfigErrors: WeakSet<ConfigError>
+  /** The OAuth client per configuration (its configuration warnings are logged on creation). */
+  oauthClients: WeakMap<Config, OAuthClient>
+  /** Provider metadata (discovery, or Authing's layout) per provider location. */
+  providers: ProviderCache
+  /** Imported HMAC keys, one per `COOKIE_SECRET`. */
+  hmacKeys: HmacKeys
+  /** Session cookie values whose signature checked (with secret and name): no HMAC per request. */
+  verifiedCookies: Memo<true>
+
+  /** Session records by id, each kept at most `INTROSPECTION_CACHE_TTL_SECONDS`. */
+  sessions: MemoryCache<SessionRecord>
+  /** Sessions ended in this isolate (tombstones), so nothing in flight brings them back. */
+  ended: MemoryCache<true>
+  /** Sessions whose idle marks were written within the last minute. */
+  marking: MemoryCache<true>
+  /** One KV read per session id at a time (a burst of requests that miss memory reads once). */
+  loads: SingleFlight<SessionRecord | null>
+  /** One refresh per session id at a time. */
+  refreshes: SingleFlight<SessionRecord | null>
+
+  /** Introspection verdicts by token hash, each until its `cachedUntil`. */
+  verdicts: MemoryCache<TokenVerdict>
+  /** One introspection per token hash at a time. */
+  introspections: SingleFlight<TokenVerdict>
+  /** SHA-256 hex of the tokens seen last, so a busy Bearer token is hashed once. */
+  tokenHashes: Memo<string>
+  /** Userinfo claims by token hash (`BEARER_USERINFO`), for as long as the verdict is trusted. */
+  userinfoClaims: MemoryCache<Record<string, unknown>>
+
+  /** Whether a header name is an identity header, for the names seen last. */
+  headerNames: Memo<boolean>
+}
+
+/** Creates an empty {@link IsolateMemory}: once per app, so once per isolate. */
+export function createIsolateMemory(): IsolateMemory {
+  return {
+    configs: new WeakMap(),
+    loggedConfigErrors: new WeakSet(),
+    oauthClients: new WeakMap(),
+    providers: new Map(),
+    hmacKeys: new Map(),
+    verifiedCookies: new Memo(MAX_CACHED_ENTRIES),
+    sessions: new MemoryCache(MAX_CACHED_ENTRIES),
+    ended: new MemoryCache(MAX_CACHED_ENTRIES),
+    marking: new MemoryCache(MAX_CACHED_ENTRIES),
+    loads: new SingleFlight(),
+    refreshes: new SingleFlight(),
+    verdicts: new MemoryCache(MAX_CACHED_ENTRIES),
+    introspections: new SingleFlight(),
+    tokenHashes: new Memo(MAX_TOKEN_HASHES),
+    userinfoClaims: new MemoryCache(MAX_CACHED_ENTRIES),
+    headerNames: new Memo(MAX_HEADER_NAMES),
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * @module
+ * What keeping a session alive works with ({@link KeepAliveDeps}), passed in by the caller
+ * (helper/deps.ts builds it from the request's context): the settings, the provider calls, the
+ * isolate's memory of sessions, the introspection cache, the clock and background work.
+ */
+import type { IntrospectionCacheDeps } from '../cache/introspection-cache'
+import type { MemoryCache, SingleFlight } from '../cache/memory-cache'
+import type { OAuthClient } from '../oauth/client'
+import type { Clock } from '../utils/clock'
+import type { SessionRecord } from './session-store'
+
+/** The settings the session rules read (a `Config` is one). Durations in seconds. */
+export interface KeepAliveSettings {
+  /** The KV namespace holding `session:<id>`. */
+  sessions: KVNamespace
+  sessionMaxAgeSeconds: number
+  sessionIdleSeconds: number
+  refreshSkewSeconds: number
+  /** Re-check access tokens by introspection once `checkedUntil` has passed. */
+  introspection: boolean
+  /** How long a memory copy, and an active verdict, is trusted. */
+  introspectionCacheTtlSeconds: number
+}
+
+/** The isolate's memory of sessions (an `IsolateMemory` is one: src/isolate-memory.ts). */
+export interface SessionMemory {
+  sessions: MemoryCache<SessionRecord>
+  ended: MemoryCache<true>
+  marking: MemoryCache<true>
+  loads: SingleFlight<SessionRecord | null>
+  refreshes: SingleFlight<SessionRecord | null>
+}
+
+/** What `resumeSession` and `endSession` need. */
+export interface KeepAliveDeps {
+  config: KeepAliveSettings
+  oauth: Pick<OAuthClient, 'getNewAccessTokenByRefreshToken' | 'introspectToken'>
+  memory: SessionMemory
+  /** The introspection cache, for the re-check. */
+  introspection: IntrospectionCacheDeps
+  clock: Clock
+  /** Runs work after the response (`waitUntil`). */
+  background(work: Promise<unknown>): void
+}

@@ -1,0 +1,52 @@
+/**
+ * @module
+ * Re-checking a session's access token by introspection (RFC 7662) once `checkedUntil` has
+ * passed, through the introspection cache (cache/introspection-cache.ts). An inactive token is
+ * refreshed when it can be (perhaps it only expired early), else the session ends.
+ */
+import { checkToken } from '../cache/introspection-cache'
+import type { KeepAliveDeps } from './keep-alive-deps'
+import { refreshOnce } from './refresh'
+import { endSession } from './remembered'
+import type { SessionRecord } from './session-store'
+
+/** The outcome of {@link recheckSession}: the record to go on with, and whether to mark it. */
+export interface Recheck {
+  record: SessionRecord
+  /** `checkedUntil` moved: write it back with the next marks. */
+  dirty: boolean
+}
+
+/** True when the token is due for a re-check at `nowSeconds`. */
+export function isRecheckDue(
+  record: SessionRecord,
+  deps: Pick<KeepAliveDeps, 'config'>,
+  nowSeconds: number
+): boolean {
+  return deps.config.introspection && nowSeconds >= (record.checkedUntil ?? 0)
+}
+
+/**
+ * Re-checks the token of session `id` (call when {@link isRecheckDue}).
+ * @returns the record checked until the verdict's `cachedUntil`, the refreshed record, or null
+ * when the session has ended.
+ * @throws {OAuthClientError} when the provider cannot answer (the session is kept).
+ */
+export async function recheckSession(
+  id: string,
+  record: SessionRecord,
+  deps: KeepAliveDeps,
+  nowSeconds: number
+): Promise<Recheck | null> {
+  const token = record.tokens.accessToken
+  const verdict = await checkToken(token, nowSeconds, deps.introspection, () =>
+    deps.oauth.introspectToken(token, 'access_token')
+  )
+  if (verdict.active)
+    return { record: { ...record, checkedUntil: verdict.cachedUntil }, dirty: true }
+  if (!record.tokens.refreshToken) return endSession(id, deps, 'token_inactive')
+  // Perhaps only expired early: a refresh settles it (and ends the session on invalid_grant).
+  const expired = { ...record, tokens: { ...record.tokens, expiresAt: 0 } }
+  const refreshed = await refreshOnce(id, expired, deps, nowSeconds)
+  return refreshed && { record: refreshed, dirty: false }
+}
