@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
+import { followLogin } from '../test/support/provider-login.ts'
 
 const run = promisify(execFile)
 
@@ -31,57 +32,18 @@ export async function startFastOrigin(): Promise<{ url: string; close(): void }>
 
 /**
  * Signs in through the provider's pages from `start` (a URL on the worker), following redirects by
- * hand with a cookie jar. `around` wraps each hop's fetch (hop 0 is `start`), e.g. to measure it.
+ * hand with a cookie jar per host (test/support/provider-login.ts, shared with the tests).
+ * `around` wraps each hop's fetch (hop 0 is `start`), e.g. to measure it.
  * @returns the cookies set on the worker's host, as a `Cookie` header.
  */
 export async function loginThrough(
   start: string,
   username: string,
-  around: (url: URL, hop: number, go: () => Promise<Response>) => Promise<Response> = (
-    _url,
-    _hop,
-    go
-  ) => go()
+  around?: (url: URL, hop: number, go: () => Promise<Response>) => Promise<Response>
 ): Promise<string> {
-  const jars = new Map<string, Map<string, string>>()
-  const jarFor = (url: URL) => {
-    let jar = jars.get(url.host)
-    if (!jar) jars.set(url.host, (jar = new Map()))
-    return jar
-  }
-  const header = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-  let url = new URL(start)
-  let init: RequestInit = {}
-  for (let hop = 0; hop < 25; hop++) {
-    const jar = jarFor(url)
-    const headers = new Headers(init.headers)
-    headers.set('accept', 'text/html')
-    if (jar.size) headers.set('cookie', header(jar))
-    const request = { ...init, headers, redirect: 'manual' } as const
-    const res = await around(url, hop, () => fetch(url, request))
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';')
-      const eq = pair!.indexOf('=')
-      const value = pair!.slice(eq + 1)
-      if (value === '' || /max-age=0/i.test(line)) jar.delete(pair!.slice(0, eq))
-      else jar.set(pair!.slice(0, eq), value)
-    }
-    if (res.status >= 300 && res.status < 400) {
-      url = new URL(res.headers.get('location')!, url)
-      init = {}
-      continue
-    }
-    const body = await res.text()
-    const action = /<form[^>]*action="([^"]+)"/.exec(body)?.[1]
-    if (!action || url.host === new URL(start).host) return header(jarFor(new URL(start)))
-    url = new URL(action, url)
-    init = {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username }).toString(),
-    }
-  }
-  throw new Error('sign-in did not finish')
+  const startUrl = new URL(start)
+  const end = await followLogin(startUrl, username, around && { around })
+  return end.jar(startUrl.host).header()
 }
 
 /** One wrk run's numbers. */

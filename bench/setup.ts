@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { startIdp } from '../dev/idp.ts'
+import type { KvCounts } from '../test/support/counting-kv.ts'
 import {
   childWorkerdPids,
   cpuNs,
@@ -25,13 +26,7 @@ export interface BenchWorker {
   url: string
 }
 
-/** KV operations by method. */
-export interface KvCounts {
-  get: number
-  put: number
-  delete: number
-  list: number
-}
+export type { KvCounts }
 
 /** Everything a benchmark run needs; `close()` stops it all. */
 export interface BenchWorld {

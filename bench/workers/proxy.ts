@@ -10,26 +10,12 @@
  */
 import { createApp } from '../../src/app'
 import type { Env } from '../../src/config'
+import { countingKv, type KvCounts } from '../../test/support/counting-kv'
 import { passThrough } from './bare'
 
 const app = createApp()
-const counts = { get: 0, put: 0, delete: 0, list: 0 }
+const counts: KvCounts = { get: 0, put: 0, delete: 0, list: 0 }
 const wrapped = new WeakMap<object, Env>()
-
-function countingKv(kv: KVNamespace): KVNamespace {
-  const count =
-    (name: keyof typeof counts) =>
-    (...args: unknown[]) => {
-      counts[name]++
-      return (kv[name] as (...a: unknown[]) => unknown).apply(kv, args)
-    }
-  return {
-    get: count('get'),
-    put: count('put'),
-    delete: count('delete'),
-    list: count('list'),
-  } as unknown as KVNamespace
-}
 
 /** An origin in memory: the same ~200 bytes as the bench's origin; provider calls go out as usual. */
 function inMemoryOrigin(originUrl: string): typeof fetch {
@@ -121,7 +107,7 @@ export default {
     // One wrapped env per binding, so the app sees the same env object on every request.
     let counted = wrapped.get(env.SESSIONS)
     if (!counted) {
-      counted = { ...env, SESSIONS: countingKv(env.SESSIONS) }
+      counted = { ...env, SESSIONS: countingKv(env.SESSIONS, counts).kv }
       wrapped.set(env.SESSIONS, counted)
     }
     return app.fetch(request, counted, ctx)

@@ -1,6 +1,6 @@
 /**
  * @module
- * The authorization request URL (seed: `build_authorize_url`; RFC 6749 4.1.1, RFC 7636
+ * The authorization request URL (Authing's OAuth 2.0 SDK: `build_authorize_url`; RFC 6749 4.1.1, RFC 7636
  * 4.3, OpenID Connect Core 3.1.2.1, OAuth 2.0 Form Post Response Mode). Every value is
  * URL-encoded by `URLSearchParams`.
  */
@@ -8,9 +8,9 @@ import * as oauth from 'oauth4webapi'
 import { endpointUrl } from './endpoints'
 import { defaultScope, type OAuthClientOptions } from './options'
 
-/** Parameters of one authorization request, all optional (seed `build_authorize_url`). */
+/** Parameters of one authorization request, all optional (as the SDK's `build_authorize_url`). */
 export interface AuthorizeParams {
-  /** Defaults to a fresh 256-bit random value (the seed's SDK uses `Math.random`; we do not). */
+  /** Defaults to a fresh 256-bit random value (Authing's SDK uses `Math.random`; we do not). */
   state?: string
   /** OpenID Connect `nonce`; in oidc mode a fresh one is made when absent. Never sent in oauth mode. */
   nonce?: string

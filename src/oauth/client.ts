@@ -1,10 +1,10 @@
 /**
  * @module
- * The OAuth client: every operation of the seed's `AuthenticationClient` (Authing's OAuth 2.0 SDK
- * page) on one object, for both protocols. Endpoints are resolved once per isolate. Each
+ * The OAuth client: every operation of the `AuthenticationClient` of Authing's OAuth 2.0
+ * SDK page on one object, for both protocols. Endpoints are resolved once per isolate. Each
  * operation lives in its own file; this wires them to the options.
  *
- * | seed                                    | here                                |
+ * | Authing's SDK                           | here                                |
  * |-----------------------------------------|-------------------------------------|
  * | `build_authorize_url`                   | {@link OAuthClient.buildAuthorizeUrl} |
  * | `get_access_token_by_code`              | {@link OAuthClient.getAccessTokenByCode} |
@@ -28,27 +28,27 @@ import { getUserInfoByAccessToken, type UserInfo } from './userinfo'
 
 type TokenTypeHint = 'access_token' | 'refresh_token'
 
-/** The seed's operations. Every one throws {@link OAuthClientError} on failure. */
+/** The operations of Authing's OAuth 2.0 SDK page. Every one throws {@link OAuthClientError} on failure. */
 export interface OAuthClient {
   readonly options: OAuthClientOptions
-  /** Seed `build_authorize_url`: the URL to send the browser to. */
+  /** SDK `build_authorize_url`: the URL to send the browser to. */
   buildAuthorizeUrl(params?: AuthorizeParams): Promise<URL>
   /** Checks the authorization response at the callback (`state`, RFC 9207 `iss`, `error=`). */
   validateCallback(response: URL | URLSearchParams, expectedState: string): Promise<URLSearchParams>
-  /** Seed `get_access_token_by_code`. */
+  /** SDK `get_access_token_by_code`. */
   getAccessTokenByCode(
     code: string | URLSearchParams,
     pkce?: CodeExchangeOptions
   ): Promise<TokenSet>
-  /** Seed `get_user_info_by_access_token`; `expectedSubject` is the ID token's `sub` (oidc). */
+  /** SDK `get_user_info_by_access_token`; `expectedSubject` is the ID token's `sub` (oidc). */
   getUserInfoByAccessToken(accessToken: string, expectedSubject?: string): Promise<UserInfo>
-  /** Seed `get_new_access_token_by_refresh_token`. */
+  /** SDK `get_new_access_token_by_refresh_token`. */
   getNewAccessTokenByRefreshToken(refreshToken: string): Promise<TokenSet>
-  /** Seed `introspect_token` (RFC 7662). */
+  /** SDK `introspect_token` (RFC 7662). */
   introspectToken(token: string, tokenTypeHint?: TokenTypeHint): Promise<IntrospectionResult>
-  /** Seed `revoke_token` (RFC 7009): true on success. */
+  /** SDK `revoke_token` (RFC 7009): true on success. */
   revokeToken(token: string, tokenTypeHint?: TokenTypeHint): Promise<true>
-  /** Seed `build_logout_url`. */
+  /** SDK `build_logout_url`. */
   buildLogoutUrl(params?: LogoutParams): Promise<URL>
 }
 

@@ -1,6 +1,6 @@
 /**
  * @module
- * The callback and the authorization code grant (seed: `get_access_token_by_code`):
+ * The callback and the authorization code grant (Authing's OAuth 2.0 SDK: `get_access_token_by_code`):
  * check the authorization response (RFC 6749 4.1.2, RFC 9207 `iss`), exchange the code at the
  * token endpoint with the PKCE `code_verifier` (RFC 6749 4.1.3, RFC 7636 4.5), and in oidc mode
  * validate the ID token as OpenID Connect Core 3.1.3.7 requires (iss, aud, azp, exp, iat, nonce).
@@ -39,7 +39,7 @@ export interface CodeExchangeOptions {
 }
 
 /**
- * Exchanges an authorization code for tokens (seed `get_access_token_by_code`).
+ * Exchanges an authorization code for tokens (the SDK's `get_access_token_by_code`).
  * @param code the code itself (the caller vouches for the response it came in), or the
  * parameters returned by {@link validateCallback}.
  * @returns the token response; in oidc mode with the validated ID token claims.

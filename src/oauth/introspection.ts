@@ -1,6 +1,6 @@
 /**
  * @module
- * Token introspection (seed: `introspect_token`; RFC 7662).
+ * Token introspection (Authing's OAuth 2.0 SDK: `introspect_token`; RFC 7662).
  */
 import * as oauth from 'oauth4webapi'
 import { callEndpoint } from './errors'

@@ -1,6 +1,6 @@
 /**
  * @module
- * The provider's sign-out URL (seed: `build_logout_url`). In oidc mode, OpenID Connect
+ * The provider's sign-out URL (Authing's OAuth 2.0 SDK: `build_logout_url`). In oidc mode, OpenID Connect
  * RP-Initiated Logout 1.0: `end_session_endpoint` with `id_token_hint` and
  * `post_logout_redirect_uri` (and `client_id` when there is no hint). In oauth mode, Authing's
  * `/login/profile/logout?redirect_uri=...`. Values are URL-encoded.

@@ -1,6 +1,6 @@
 /**
  * @module
- * What every OAuth step needs, passed explicitly: the client's settings (the seed's
+ * What every OAuth step needs, passed explicitly: the client's settings (Authing's OAuth 2.0 SDK
  * `AuthenticationClient` options, in our names), the client authentication for each endpoint
  * (RFC 6749 2.3.1), and the options for each HTTP call (timeout, `fetch`, plain http for loopback
  * hosts only).
@@ -10,29 +10,32 @@ import type { ClientAuthMethod, EndpointName, OAuthProtocol } from './types'
 import { isLoopbackHost } from '../utils/loopback'
 import { ProviderUnreachableError } from './errors'
 
-/** The client's options. Seed names: `app_id`, `secret`, `app_host`, `redirect_uri`, `protocol`, `*_endpoint_auth_method`. */
+/**
+ * The client's options. The names of Authing's OAuth 2.0 SDK page: `app_id`, `secret`, `app_host`,
+ * `redirect_uri`, `protocol`, `*_endpoint_auth_method`.
+ */
 export interface OAuthClientOptions {
   /** `oidc` (ID token, nonce) or `oauth` (Authing's OAuth mode: opaque tokens, userinfo only). */
   protocol: OAuthProtocol
-  /** Seed `app_id`. */
+  /** SDK `app_id`. */
   clientId: string
-  /** Seed `secret`; not needed when every auth method is `none`. */
+  /** SDK `secret`; not needed when every auth method is `none`. */
   clientSecret?: string | undefined
-  /** Seed `app_host`: Authing's app address; endpoints follow Authing's layout for `protocol`. */
+  /** SDK `app_host`: Authing's app address; endpoints follow Authing's layout for `protocol`. */
   appHost?: URL | undefined
   /** Issuer for discovery (OpenID Connect Discovery 1.0, falling back to RFC 8414). */
   issuer?: URL | undefined
   /** Explicit endpoints; each wins over `appHost` and discovery. */
   endpoints?: Readonly<Partial<Record<EndpointName, URL>>>
-  /** Seed `redirect_uri`. */
+  /** SDK `redirect_uri`. */
   redirectUri: string
   /** Default `scope`: `openid profile email` in oidc mode, `user` in oauth mode. */
   scope?: string
-  /** Seed `token_endpoint_auth_method`; default `client_secret_post`. */
+  /** SDK `token_endpoint_auth_method`; default `client_secret_post`. */
   tokenEndpointAuthMethod?: ClientAuthMethod
-  /** Seed `introspection_endpoint_auth_method`; default `client_secret_post`. */
+  /** SDK `introspection_endpoint_auth_method`; default `client_secret_post`. */
   introspectionEndpointAuthMethod?: ClientAuthMethod
-  /** Seed `revocation_endpoint_auth_method`; default `client_secret_post`. */
+  /** SDK `revocation_endpoint_auth_method`; default `client_secret_post`. */
   revocationEndpointAuthMethod?: ClientAuthMethod
   /** Per-call timeout in milliseconds; default 5000. */
   timeoutMs?: number

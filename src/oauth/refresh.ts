@@ -1,6 +1,6 @@
 /**
  * @module
- * The refresh token grant (seed: `get_new_access_token_by_refresh_token`; RFC 6749 6).
+ * The refresh token grant (Authing's OAuth 2.0 SDK: `get_new_access_token_by_refresh_token`; RFC 6749 6).
  */
 import * as oauth from 'oauth4webapi'
 import { callEndpoint } from './errors'

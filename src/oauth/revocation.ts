@@ -1,6 +1,6 @@
 /**
  * @module
- * Token revocation (seed: `revoke_token`; RFC 7009).
+ * Token revocation (Authing's OAuth 2.0 SDK: `revoke_token`; RFC 7009).
  */
 import * as oauth from 'oauth4webapi'
 import { callEndpoint } from './errors'

@@ -1,6 +1,6 @@
 /**
  * @module
- * The token response (RFC 6749 5.1), as the seed's examples show it, for the code and refresh
+ * The token response (RFC 6749 5.1), as the examples of Authing's OAuth 2.0 SDK page show it, for the code and refresh
  * grants alike.
  */
 import * as oauth from 'oauth4webapi'

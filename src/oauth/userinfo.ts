@@ -1,6 +1,6 @@
 /**
  * @module
- * Token for user info (seed: `get_user_info_by_access_token`; OpenID Connect Core 5.3). Authing's
+ * Token for user info (Authing's OAuth 2.0 SDK: `get_user_info_by_access_token`; OpenID Connect Core 5.3). Authing's
  * OAuth mode answers at `/oauth/me` with the same claims.
  */
 import * as oauth from 'oauth4webapi'

@@ -8,8 +8,10 @@ import { inject } from 'vitest'
 import type { Env } from '../../src/config'
 import worker from '../../src/index'
 import { SITE, TEST_CLIENTS } from '../support/clients'
+import { countingKv } from '../support/counting-kv'
+import { CookieJar, followLogin } from '../support/provider-login'
 
-export { SITE }
+export { CookieJar, countingKv, SITE }
 export const COOKIE_SECRET = 'test-cookie-secret-0123456789abcdefghijkl'
 
 /** The env for a proxy at {@link SITE} using the `client_secret_post` test client. */
@@ -43,60 +45,21 @@ export function navigation(path: string, init: RequestInit = {}, site = SITE): R
   return new Request(new URL(path, site), { ...init, headers })
 }
 
-/** A minimal cookie jar: name -> value, ignoring paths and expiry (enough for one provider). */
-export class CookieJar {
-  readonly cookies = new Map<string, string>()
-  store(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';')
-      const eq = pair!.indexOf('=')
-      const name = pair!.slice(0, eq).trim()
-      const value = pair!.slice(eq + 1).trim()
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '')
-        this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-  }
-}
-
 /**
  * Follows the provider's pages from an authorization URL until it redirects back to the site,
  * submitting the login form with `username`.
  * @returns the callback URL on the site.
  */
 export async function loginAtProvider(authorizeUrl: string, username = 'alice'): Promise<URL> {
-  const jar = new CookieJar()
-  let url = new URL(authorizeUrl)
-  let init: RequestInit = {}
-  for (let hop = 0; hop < 20; hop++) {
-    const headers = new Headers(init.headers)
-    if (jar.cookies.size) headers.set('cookie', jar.header())
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' })
-    jar.store(res)
-    if (res.status >= 300 && res.status < 400) {
-      url = new URL(res.headers.get('location')!, url)
-      init = {}
-      if (!url.href.startsWith(inject('issuer'))) return url
-      continue
-    }
-    const body = await res.text()
-    const action = /<form[^>]*action="([^"]+)"/.exec(body)?.[1]
-    if (res.status !== 200 || !action) {
-      throw new Error(
-        `unexpected provider page ${res.status} at ${url.pathname}: ${body.replace(/<style[\s\S]*<\/style>/, '').slice(0, 800)}`
-      )
-    }
-    url = new URL(action.replace(/&#47;/g, '/'), url)
-    init = {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username }).toString(),
-    }
+  const issuer = inject('issuer')
+  const end = await followLogin(new URL(authorizeUrl), username, {
+    stopBefore: (url) => !url.href.startsWith(issuer),
+  })
+  if (end.page) {
+    const body = end.page.body.replace(/<style[\s\S]*<\/style>/, '').slice(0, 800)
+    throw new Error(`unexpected provider page ${end.page.status} at ${end.url.pathname}: ${body}`)
   }
-  throw new Error('too many hops at the provider')
+  return end.url
 }
 
 /** A sign-in started by a navigation: where the browser is sent, and its cookies so far. */
@@ -196,22 +159,4 @@ export function brokenKv(): KVNamespace {
     list: fail,
     getWithMetadata: fail,
   } as unknown as KVNamespace
-}
-
-/** A KV binding that counts calls, to check the per-request budget. */
-export function countingKv(inner: KVNamespace) {
-  const counts = { get: 0, put: 0, delete: 0, list: 0 }
-  const count =
-    (name: keyof typeof counts) =>
-    (...args: unknown[]) => {
-      counts[name]++
-      return (inner[name] as (...a: unknown[]) => unknown).apply(inner, args)
-    }
-  const kv = {
-    get: count('get'),
-    put: count('put'),
-    delete: count('delete'),
-    list: count('list'),
-  } as unknown as KVNamespace
-  return { kv, counts }
 }

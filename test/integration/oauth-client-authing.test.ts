@@ -46,7 +46,7 @@ async function requestWith(path: string, name: string, value: string): Promise<F
   return found[0]!
 }
 
-/** Gets a code from the fake's authorization endpoint (it signs the seed user in at once). */
+/** Gets a code from the fake's authorization endpoint (it signs in dev/authing-seed.ts's user at once). */
 async function codeFor(client: ReturnType<typeof authingClient>, codeChallenge?: string) {
   const url = await client.buildAuthorizeUrl({
     state: 'st',

@@ -86,7 +86,7 @@ describe('the OAuth client against a real OpenID Connect provider', () => {
     expect(logout.searchParams.get('id_token_hint')).toBe(refreshed.id_token ?? tokens.id_token)
   })
 
-  it('exchanges a bare code string, as the seed does', async () => {
+  it("exchanges a bare code string, as Authing's SDK does", async () => {
     const client = oidcClient(TEST_CLIENTS.post)
     const { secrets, code } = await codeAfterLogin(client, 'paul')
     const tokens = await client.getAccessTokenByCode(code, {
