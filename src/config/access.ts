@@ -6,10 +6,8 @@
  */
 import { parseAllowList, type AllowList } from '../access/allow-list'
 import { parsePublicPaths, type PublicPath } from '../access/public-paths'
+import { DEFAULT_GROUPS_CLAIM } from '../session/claims'
 import type { SettingReaders } from './readers'
-
-/** The claim that holds the user's groups when `GROUPS_CLAIM` is not set. */
-const DEFAULT_GROUPS_CLAIM = 'groups'
 
 /** The access settings. */
 export interface AccessSettings {

@@ -5,7 +5,12 @@
  * client is made from; and how the authorization request is sent (`OAUTH_PKCE`,
  * `OAUTH_RESPONSE_MODE`).
  */
-import { DEFAULT_SCOPES, DEFAULT_TIMEOUT_MS, type OAuthClientOptions } from '../oauth/options'
+import {
+  DEFAULT_AUTH_METHOD,
+  DEFAULT_SCOPES,
+  DEFAULT_TIMEOUT_MS,
+  type OAuthClientOptions,
+} from '../oauth/options'
 import type { ClientAuthMethod, ResponseMode } from '../oauth/types'
 import type { ProviderSettings } from './provider'
 import type { SettingReaders } from './readers'
@@ -15,8 +20,6 @@ const AUTH_METHODS: readonly ClientAuthMethod[] = [
   'client_secret_basic',
   'none',
 ]
-/** The auth method of the token endpoint when none is set (Authing's default). */
-const DEFAULT_AUTH_METHOD: ClientAuthMethod = 'client_secret_post'
 
 /** The client's settings: its options, and how the authorization request is sent. */
 export interface ClientSettings {

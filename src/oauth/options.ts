@@ -65,13 +65,16 @@ export function clientMetadata(options: OAuthClientOptions): oauth.Client {
   return { client_id: options.clientId }
 }
 
+/** An endpoint's client authentication when none is set (Authing's default too). */
+export const DEFAULT_AUTH_METHOD: ClientAuthMethod = 'client_secret_post'
+
 /**
  * oauth4webapi's client authentication for `method` (RFC 6749 2.3.1; OIDC Core 9):
  * `client_secret_post` (default), `client_secret_basic` or `none`. A missing secret is sent as
  * empty, which the provider refuses with `invalid_client`; configuration checks catch it first.
  */
 export function clientAuth(
-  method: ClientAuthMethod | undefined,
+  method: ClientAuthMethod = DEFAULT_AUTH_METHOD,
   secret: string | undefined
 ): oauth.ClientAuth {
   switch (method) {
@@ -79,7 +82,7 @@ export function clientAuth(
       return oauth.ClientSecretBasic(secret ?? '')
     case 'none':
       return oauth.None()
-    default:
+    case 'client_secret_post':
       return oauth.ClientSecretPost(secret ?? '')
   }
 }

@@ -18,6 +18,9 @@ function cleanString(value: unknown): string | undefined {
   return value
 }
 
+/** The claim that holds the user's groups when `GROUPS_CLAIM` is not set. */
+export const DEFAULT_GROUPS_CLAIM = 'groups'
+
 /** A user is in this many groups at most, as far as the proxy is concerned. */
 const MAX_GROUPS = 100
 
@@ -43,7 +46,7 @@ function pickGroups(value: unknown): string[] {
 export function pickSessionClaims(
   idTokenClaims: Record<string, unknown> | undefined,
   userinfo: Record<string, unknown> | undefined,
-  groupsClaim = 'groups'
+  groupsClaim = DEFAULT_GROUPS_CLAIM
 ): SessionClaims | null {
   const sub = cleanString(idTokenClaims?.sub ?? userinfo?.sub)
   if (!sub) return null

@@ -105,6 +105,24 @@ describe('a callback that cannot complete', () => {
     expect(await sessionCount()).toBe(before)
   })
 
+  it('refuses a sign-in finished more than 10 minutes after it started, by the app clock', async () => {
+    const clock = { ms: Date.now() }
+    const app = createApp({ now: () => clock.ms })
+    const send_ = (req: Request) => sendTo(app, req)
+    const start = (path: string) => startSignIn(path, testEnv(), SITE, send_)
+    const late = await atCallback('/late', 'kim', await start('/late'))
+    clock.ms += 300_000
+    const inTime = await atCallback('/in-time', 'kim', await start('/in-time'))
+    clock.ms += 301_000
+    const before = await sessionCount()
+    const refused = await send_(callbackRequest(late.callbackUrl, late.jar))
+    await expectSignInPage(refused, 400, 'login_state_invalid')
+    expect(await sessionCount()).toBe(before)
+    const res = await send_(callbackRequest(inTime.callbackUrl, inTime.jar))
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('/in-time')
+  })
+
   it('answers 502 when the ID token was issued for another nonce', async () => {
     const started = await startSignIn('/x')
     // The browser reaches the provider with another nonce than the one the proxy stored.
