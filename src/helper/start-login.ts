@@ -14,6 +14,7 @@ import { uiLocales } from '../pages/locale'
 import { serializeLoginCookies } from '../session/login-cookie'
 import { saveLoginTransaction } from '../session/login-transaction'
 import type { AppEnv } from '../types'
+import { sessionIdOf } from './session-id'
 
 /** The `prompt` values a sign-in link may ask for (OpenID Connect Core 3.1.2.1). */
 export const PROMPTS = ['login', 'select_account'] as const
@@ -50,6 +51,7 @@ export async function startLogin(
     if (err instanceof OAuthClientError) throw proxyErrorFromOAuth(err, returnTo)
     throw err
   }
+  const replaces = await sessionIdOf(c)
   try {
     await saveLoginTransaction(config.sessions, {
       v: 1,
@@ -58,6 +60,7 @@ export async function startLogin(
       nonce: secrets.nonce,
       returnTo,
       createdAt: c.get('clock').nowSeconds(),
+      ...(replaces && { replaces }),
     })
   } catch (err) {
     throw new ProxyError('session_store_unavailable', { cause: err })

@@ -7,10 +7,13 @@ import type { Locale } from './locale'
 import { messages } from './messages'
 import { escapeHtml, loginHref, renderPage, signedInAsHtml } from './page'
 
-/** The sign-out page; `account` is named when known (escaped). */
-export function logoutPage(locale: Locale, account: string | undefined): string {
+/**
+ * The sign-out page. `signedIn` is null without a session; its `account` is named when known
+ * (escaped), and left out when the session store cannot say whose the session is.
+ */
+export function logoutPage(locale: Locale, signedIn: { account?: string } | null): string {
   const m = messages(locale)
-  if (!account) {
+  if (!signedIn) {
     return renderPage({
       locale,
       title: m.signOutTitle,
@@ -22,7 +25,9 @@ export function logoutPage(locale: Locale, account: string | undefined): string 
     locale,
     title: m.signOutTitle,
     paragraphs: [],
-    html: signedInAsHtml(locale, account) + `<p>${escapeHtml(m.signOutText)}</p>`,
+    html:
+      (signedIn.account ? signedInAsHtml(locale, signedIn.account) : '') +
+      `<p>${escapeHtml(m.signOutText)}</p>`,
     actions: [{ label: m.signOut, post: '/_auth/logout', primary: true }],
   })
 }

@@ -47,7 +47,8 @@ const english: Messages = {
   signedInAs: ['You are signed in as ', '.'],
   notSignedIn: 'You are not signed in.',
   signOutTitle: 'Sign out',
-  signOutText: 'This signs you out of this site and of your account at the identity provider.',
+  signOutText:
+    'This ends your session on this site, and at the identity provider too where it supports that.',
   signedOutTitle: 'You are signed out',
   signedOutText: 'You have signed out of this site. To use it again, sign in.',
 }
@@ -81,7 +82,7 @@ const simplifiedChinese: Messages = {
   signedInAs: ['当前登录账号：', ''],
   notSignedIn: '您当前未登录。',
   signOutTitle: '退出登录',
-  signOutText: '退出后，您在此网站和身份提供方的登录都将结束。',
+  signOutText: '这将结束您在此网站的登录；如身份提供方支持，也会同时退出其登录。',
   signedOutTitle: '您已退出登录',
   signedOutText: '您已退出此网站。如需继续使用，请重新登录。',
 }
@@ -118,7 +119,7 @@ const traditionalChinese: Messages = {
   signedInAs: ['目前登入帳號：', ''],
   notSignedIn: '您目前未登入。',
   signOutTitle: '登出',
-  signOutText: '登出後，您在此網站和身分提供者的登入都將結束。',
+  signOutText: '這將結束您在此網站的登入；如身分提供者支援，也會同時登出。',
   signedOutTitle: '您已登出',
   signedOutText: '您已登出此網站。如需繼續使用，請重新登入。',
 }

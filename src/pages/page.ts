@@ -65,10 +65,17 @@ export function loginHref(returnTo: string, prompt?: 'login'): string {
   return `/_auth/login?rd=${encodeURIComponent(returnTo)}${prompt ? `&prompt=${prompt}` : ''}`
 }
 
-/** "You are signed in as **account**." in `locale`, as escaped markup. */
+/** Bidirectional formatting characters: they could make a shown name read as another. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * "You are signed in as **account**." in `locale`, as escaped markup; bidirectional controls in
+ * the account show as U+FFFD, so that `\u202eelpmaxe.proc@nimda` cannot pass for another name.
+ */
 export function signedInAsHtml(locale: Locale, account: string): string {
   const [before, after] = messages(locale).signedInAs
-  return `<p>${escapeHtml(before)}<strong>${escapeHtml(account)}</strong>${escapeHtml(after)}</p>`
+  const shown = escapeHtml(account.replace(BIDI_CONTROLS, '\ufffd'))
+  return `<p>${escapeHtml(before)}<strong>${shown}</strong>${escapeHtml(after)}</p>`
 }
 
 const STYLE = `

@@ -151,9 +151,11 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
       returnTo: tx.returnTo,
     })
   }
-  // A new sign-in gets a new session; the one this browser had before ends.
-  const previous = await sessionIdOf(c)
-  if (previous) endSession(previous, keepAliveDepsOf(c), 'replaced_by_sign_in')
+  // A new sign-in gets a new session; the one this browser had before ends: the one it had when
+  // the sign-in started, and the one its cookie names now (a form_post callback sends none).
+  for (const previous of new Set([tx.replaces, await sessionIdOf(c)])) {
+    if (previous) endSession(previous, keepAliveDepsOf(c), 'replaced_by_sign_in')
+  }
 
   log('info', 'auth.callback.ok', { sub_sha256: (await sha256Hex(claims.sub)).slice(0, 16) })
   const maxAge = config.sessionMaxAgeSeconds

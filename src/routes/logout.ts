@@ -28,13 +28,32 @@ import { isSameOriginRequest } from '../utils/same-origin'
 /** Where the provider sends the browser after sign-out when nothing else is configured. */
 export const SIGNED_OUT_PATH = '/_auth/signed-out'
 
-/** `GET /_auth/logout`: the sign-out page. Changes nothing. */
+/**
+ * The session a valid cookie names: this isolate's copy, else KV's. `undefined` when KV cannot
+ * answer (the cookie may well be live), null when there is none.
+ */
+async function currentSession(
+  c: Context<AppEnv>,
+  id: string
+): Promise<SessionRecord | null | undefined> {
+  const remembered = c.get('memory').sessions.get(id, c.get('clock').nowSeconds())
+  return remembered ?? getSession(c.get('config').sessions, id).catch(() => undefined)
+}
+
+/**
+ * `GET /_auth/logout`: the sign-out page. Changes nothing. A valid cookie whose session KV cannot
+ * read right now still gets the button: saying "not signed in" would be false.
+ */
 export async function logoutForm(c: Context<AppEnv>): Promise<Response> {
   const id = await sessionIdOf(c)
-  const session = id ? await getSession(c.get('config').sessions, id).catch(() => null) : null
+  const session = id ? await currentSession(c, id) : null
   const locale = pickLocale(c.req.header('accept-language'))
-  const account = session ? accountLabel(session.claims) : undefined
-  return c.html(logoutPage(locale, account), 200, {
+  const signedIn = session
+    ? { account: accountLabel(session.claims) }
+    : session === undefined
+      ? {}
+      : null
+  return c.html(logoutPage(locale, signedIn), 200, {
     'Cache-Control': 'no-store',
     ...(await signOutFormHeaders(c)),
   })
@@ -82,13 +101,11 @@ async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise
 export async function logout(c: Context<AppEnv>): Promise<Response> {
   const url = c.get('url')
   if (!isSameOriginRequest(c.req.raw, url.origin)) throw new ProxyError('cross_site_request')
-  const [config, oauth, memory] = [c.get('config'), c.get('oauth'), c.get('memory')]
+  const [config, oauth] = [c.get('config'), c.get('oauth')]
   const id = await sessionIdOf(c)
   let session: SessionRecord | null = null
   if (id) {
-    session =
-      memory.sessions.get(id, c.get('clock').nowSeconds()) ??
-      (await getSession(config.sessions, id).catch(() => null))
+    session = (await currentSession(c, id)) ?? null
     endSession(id, keepAliveDepsOf(c), 'sign_out')
     if (session) await revokeTokens(c, session)
     log('info', 'auth.logout')

@@ -15,6 +15,11 @@ export interface LoginTransaction {
   returnTo: string
   /** Epoch seconds. */
   createdAt: number
+  /**
+   * The session this browser had when the sign-in started, ended when it completes. Kept here
+   * because a `form_post` callback is a cross-site POST, which carries no `SameSite=Lax` cookie.
+   */
+  replaces?: string
 }
 
 /** How long a sign-in may take from redirect to callback. Also KV's minimum TTL is 60 s. */

@@ -15,8 +15,10 @@
  *    therefore send `Referrer-Policy: same-origin` (pages/page.ts), under which a same-origin
  *    POST carries the real `Origin`; Chromium, which does send `Sec-Fetch-Site`, sends
  *    `Origin: null` under `no-referrer`, and rule 1 lets it through.
- * 3. With neither header the request does not come from a browser page (curl, a server): it is
- *    let through, as it carries no ambient credentials a page could have borrowed.
+ * 3. With neither, a `Referer` from another origin still gives a cross-site form away (browsers
+ *    from before `Origin` was sent on every POST, such as Firefox before 70, send it unless told
+ *    not to). With none of the three the request does not come from a browser page (curl, a
+ *    server): it is let through, as it carries no ambient credentials a page could have borrowed.
  */
 
 /**
@@ -28,5 +30,12 @@ export function isSameOriginRequest(request: Request, siteOrigin: string): boole
   const site = request.headers.get('sec-fetch-site')
   if (site !== null) return site === 'same-origin'
   const origin = request.headers.get('origin')
-  return origin === null || origin === siteOrigin
+  if (origin !== null) return origin === siteOrigin
+  const referer = request.headers.get('referer')
+  if (referer === null) return true
+  try {
+    return new URL(referer).origin === siteOrigin
+  } catch {
+    return false
+  }
 }

@@ -119,6 +119,38 @@ describe('the proxy against Authing in OAuth mode', () => {
     expect(callback.headers.get('location')).toBe('/posted')
   })
 
+  it('ends the session a form_post sign-in replaces, though the POST back carries only SameSite=None cookies', async () => {
+    const e = authingEnv({ OAUTH_RESPONSE_MODE: 'form_post' })
+    const first = await signInAuthing(e, '/first')
+    const api = (cookie: string) =>
+      new Request(`${SITE}/api`, { headers: { accept: 'application/json', cookie } })
+    expect((await send(api(first.cookie), e)).status).toBe(200)
+    // "Use another account": the start is a same-site navigation and carries the session cookie.
+    const start = await send(
+      navigation('/_auth/login?rd=%2Fsecond&prompt=login', { headers: { cookie: first.cookie } }),
+      e
+    )
+    const jar = new CookieJar()
+    jar.store(start)
+    const page = await (await fetch(start.headers.get('location')!, { redirect: 'manual' })).text()
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)![1]!
+    // The provider's cross-site POST: the browser sends the login cookie, not the Lax session one.
+    const callback = await send(
+      new Request(`${SITE}/_auth/callback`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/html',
+          cookie: jar.header(),
+        },
+        body: new URLSearchParams({ code: field('code'), state: field('state') }).toString(),
+      }),
+      e
+    )
+    expect(callback.status).toBe(302)
+    expect((await send(api(first.cookie), e)).status).toBe(401)
+  })
+
   it('uses explicit endpoints over the app host', async () => {
     const host = inject('authingHost')
     const e = authingEnv({

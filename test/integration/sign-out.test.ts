@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest'
-import { navigation, providerRequests, SITE } from '../helpers/harness'
+import { brokenKv, navigation, providerRequests, SITE } from '../helpers/harness'
 import { api, record, world } from '../helpers/session-world'
 
 describe('sign-out', () => {
@@ -87,6 +87,43 @@ describe('sign-out', () => {
     )
     // Under this policy a same-origin POST carries the page's real Origin (Fetch standard).
     expect(res.headers.get('referrer-policy')).toBe('same-origin')
+  })
+
+  it('still offers the button when KV cannot say whose the session is', async () => {
+    const w = world()
+    const { cookie } = await w.signIn('kv-down')
+    const fresh = world() // another isolate: nothing in memory
+    const res = await fresh.send(navigation('/_auth/logout', { headers: { cookie } }), {
+      ...fresh.e,
+      SESSIONS: brokenKv(),
+    })
+    expect(res.status).toBe(200)
+    const body = await res.text()
+    expect(body).toContain('<form method="post" action="/_auth/logout">')
+    expect(body).not.toContain('You are not signed in.')
+  })
+
+  it('shows bidirectional controls in the account name as such, not as another name', async () => {
+    const w = world()
+    const { cookie } = await w.signIn('\u202eelpmaxe.proc@nimda')
+    const body = await (await w.send(navigation('/_auth/logout', { headers: { cookie } }))).text()
+    expect(body).toContain('<strong>\ufffdelpmaxe.proc@nimda</strong>')
+    expect(body).not.toContain('\u202e')
+  })
+
+  it("lists the provider's origin in form-action even while discovery fails", async () => {
+    const down: typeof fetch = async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/.well-known/')) {
+        throw new TypeError('connection refused')
+      }
+      return fetch(input, init)
+    }
+    const res = await world({}, down).send(navigation('/_auth/logout'))
+    expect(res.status).toBe(200)
+    // The button's POST will redirect there once the provider is back.
+    expect(res.headers.get('content-security-policy')).toContain(
+      `form-action 'self' ${inject('issuer')}`
+    )
   })
 
   it('speaks Chinese to a zh-CN browser', async () => {

@@ -22,6 +22,10 @@ describe('isSameOriginRequest (Fetch Metadata, then Origin)', () => {
     [{ origin: 'null' }, false],
     [{ origin: 'https://proxy.test:444' }, false],
     [{ origin: 'http://proxy.test' }, false],
+    // Older browsers that send only a Referer.
+    [{ referer: `${SITE}/_auth/logout` }, true],
+    [{ referer: 'http://evil.example/page' }, false],
+    [{ referer: 'not a url' }, false],
     // No browser page at all (curl, a server).
     [{}, true],
   ])('%j -> %s', (headers, expected) => {
