@@ -1,11 +1,11 @@
 /**
  * @module
  * A fake of Authing, for tests. In OAuth mode it answers at Authing's `/oauth/...` paths with
- * exactly the shapes of the seed page's examples (opaque 40-hex tokens, `expires_in`,
+ * exactly the shapes of the examples of Authing's OAuth 2.0 SDK page (opaque 40-hex tokens, `expires_in`,
  * `scope: "user"`, the userinfo claims, introspection `active` true or false, revocation), and
  * checks on the wire how each client authenticated. Under `/oidc/...` it answers the same way and
  * adds an ID token signed with HS256 under the client secret (Authing's default). Its
- * authorization endpoint signs the seed's user in at once (no login page).
+ * authorization endpoint signs that page's example user in at once (no login page).
  *
  * Faults for tests: a client id `fault-<kind>-<endpoint>` makes that endpoint answer with the
  * fault, where kind is `oauth_error` (400 `invalid_request`), `server_error` (500), `html`,
@@ -16,7 +16,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { answerFault, authenticatedClient, FAULT, hs256 } from './authing-fake-wire.ts'
-import { SEED_USERINFO } from './authing-seed.ts'
+import { AUTHING_EXAMPLE_USERINFO } from './authing-examples.ts'
 
 type AuthMethod = 'client_secret_post' | 'client_secret_basic' | 'none'
 
@@ -107,7 +107,7 @@ export async function startAuthingFake(
         ? hs256(
             {
               iss: `${appHost}/oidc`,
-              sub: SEED_USERINFO.sub,
+              sub: AUTHING_EXAMPLE_USERINFO.sub,
               aud: grant.clientId,
               iat: now,
               exp: now + 3600,
@@ -229,7 +229,7 @@ export async function startAuthingFake(
             }
           )
         }
-        return json(res, 200, SEED_USERINFO)
+        return json(res, 200, AUTHING_EXAMPLE_USERINFO)
       }
       case 'POST /oauth/token/introspection': {
         if (!postsForm) return json(res, 400, { error: 'invalid_request' })
@@ -239,7 +239,7 @@ export async function startAuthingFake(
         if (!access) return json(res, 200, { active: false })
         return json(res, 200, {
           active: true,
-          sub: SEED_USERINFO.sub,
+          sub: AUTHING_EXAMPLE_USERINFO.sub,
           client_id: access.clientId,
           exp: access.exp,
           iat: access.iat,

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest'
-import { SEED_USERINFO } from '../../dev/authing-seed'
+import { AUTHING_EXAMPLE_USERINFO } from '../../dev/authing-examples'
 import {
   createOAuthClient,
   OAuthClientError,
@@ -46,7 +46,7 @@ async function requestWith(path: string, name: string, value: string): Promise<F
   return found[0]!
 }
 
-/** Gets a code from the fake's authorization endpoint (it signs in dev/authing-seed.ts's user at once). */
+/** Gets a code from the fake's authorization endpoint (it signs in dev/authing-examples.ts's user at once). */
 async function codeFor(client: ReturnType<typeof authingClient>, codeChallenge?: string) {
   const url = await client.buildAuthorizeUrl({
     state: 'st',
@@ -113,7 +113,9 @@ describe('the OAuth client against Authing in OAuth mode', () => {
         'authorization_code'
       )
 
-      expect(await client.getUserInfoByAccessToken(tokens.access_token)).toEqual(SEED_USERINFO)
+      expect(await client.getUserInfoByAccessToken(tokens.access_token)).toEqual(
+        AUTHING_EXAMPLE_USERINFO
+      )
 
       const refreshed = await client.getNewAccessTokenByRefreshToken(tokens.refresh_token!)
       expect(refreshed.access_token).toMatch(HEX40)
@@ -124,7 +126,7 @@ describe('the OAuth client against Authing in OAuth mode', () => {
       const active = await client.introspectToken(refreshed.access_token)
       expect(active).toMatchObject({
         active: true,
-        sub: SEED_USERINFO.sub,
+        sub: AUTHING_EXAMPLE_USERINFO.sub,
         client_id: c.id,
         iss: 'https://core.authing.cn/oauth',
         scope: 'user',

@@ -76,7 +76,7 @@ describe('the proxy against Authing in OAuth mode', () => {
     )
     const echo = (await res.json()) as EchoedRequest
     expect(echo.headers['x-auth-request-user']).toBe('603f184cec4505e2868431fc')
-    // The Authing fake's user (dev/authing-seed.ts) has email_verified: false, so the email is not vouched for.
+    // The Authing fake's user (dev/authing-examples.ts) has email_verified: false, so the email is not vouched for.
     expect(echo.headers['x-auth-request-email']).toBeUndefined()
     const token = (await fakeRequests()).find(
       (r) => r.path === '/oauth/token' && r.params.code === code

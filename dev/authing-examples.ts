@@ -1,11 +1,11 @@
 /**
  * @module
- * Shapes from the seed page (Authing's OAuth 2.0 SDK page), shared by the fake and the tests.
+ * Shapes from the examples of Authing's OAuth 2.0 SDK page, shared by the fake and the tests.
  * No Node types, so worker tests can import it.
  */
 
-/** The user of the seed page's userinfo example. */
-export const SEED_USERINFO = {
+/** The user of that page's userinfo example. */
+export const AUTHING_EXAMPLE_USERINFO = {
   address: { country: null, postal_code: null, region: null, formatted: null },
   birthdate: null,
   family_name: null,
