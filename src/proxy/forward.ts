@@ -3,13 +3,15 @@
  * Forwarding to the origin: method, path, query, headers and the streamed body go on; the
  * proxy's own cookies and every client copy of the identity headers are removed; the user's
  * identity headers and `X-Forwarded-Host` / `-Proto` / `-For` are set. The origin's response
- * comes back as is (redirects are not followed).
+ * comes back streaming (redirects are not followed); with an identity it is made private
+ * (proxy/cache-control.ts).
  */
 import type { Memo } from '../cache/memory-cache'
 import { ProxyError } from '../errors'
 import { isProxyCookieName } from '../session/cookie'
 import type { SessionClaims } from '../identity'
 import { canonicalPath } from '../utils/canonical-path'
+import { privateResponse } from './cache-control'
 import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
 
 /**
@@ -101,7 +103,14 @@ export interface ForwardOptions {
 /**
  * Sends `request` to the origin with the user's identity (null on a public path or a CORS
  * preflight: then only the client's identity headers are stripped).
- * @returns the origin's response, unchanged and streaming.
+ *
+ * With an identity, the origin is fetched with `cache: 'no-store'`: a Worker's `fetch` reads
+ * through the zone's cache keyed by URL alone (static file types by default), so one user's
+ * `/report.pdf` could otherwise be served to another without the origin seeing the request. A
+ * per-user cache key was the alternative; it would still store per-user copies at the edge, which
+ * sign-out cannot clear. The answer then goes back `private` (proxy/cache-control.ts).
+ * Without an identity the request and the answer keep the origin's caching.
+ * @returns the origin's response, streaming: unchanged on public paths, made private otherwise.
  * @throws {ProxyError} `invalid_request` (400) for a path the origin would read differently;
  * `origin_unavailable` (502) when the origin cannot be reached.
  */
@@ -118,10 +127,14 @@ export async function forwardToOrigin(
     headers: buildUpstreamHeaders(request, claims, target.url, headerNames),
     body: hasBody ? request.body : null,
     redirect: 'manual',
+    // Supported since compatibility date 2024-11-11 (`cache_option_enabled`); ours is later.
+    ...(claims && { cache: 'no-store' }),
   }
+  let response: Response
   try {
-    return await fetchImpl(upstreamUrl, init)
+    response = await fetchImpl(upstreamUrl, init)
   } catch (err) {
     throw new ProxyError('origin_unavailable', { cause: err })
   }
+  return claims ? privateResponse(response) : response
 }
