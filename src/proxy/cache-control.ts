@@ -84,16 +84,12 @@ export function privateCacheControl(value: string | null): string {
 }
 
 /**
- * The origin's answer as only the browser may cache it: `Cache-Control` rewritten by
- * {@link privateCacheControl}, CDN-targeted cache headers removed, everything else (status, body
- * stream, other headers) as it was. A `101 Switching Protocols` (a WebSocket) goes back unchanged:
- * nothing caches it, and it cannot be rebuilt.
+ * Makes an answer's headers say that only the browser may cache it: `Cache-Control` rewritten by
+ * {@link privateCacheControl}, the CDN-targeted cache headers removed, nothing else touched.
+ * @returns the same `headers`, changed in place.
  */
-export function privateResponse(response: Response): Response {
-  if (response.status === 101 || response.webSocket) return response
-  // A fetched response's headers are immutable: copy it (the body still streams, not buffered).
-  const copy = new Response(response.body, response)
-  copy.headers.set('Cache-Control', privateCacheControl(response.headers.get('cache-control')))
-  for (const name of CDN_CACHE_HEADERS) copy.headers.delete(name)
-  return copy
+export function makePrivate(headers: Headers): Headers {
+  headers.set('Cache-Control', privateCacheControl(headers.get('cache-control')))
+  for (const name of CDN_CACHE_HEADERS) headers.delete(name)
+  return headers
 }

@@ -3,32 +3,50 @@
  * Forwarding to the origin: method, path, query, headers and the streamed body go on; the
  * proxy's own cookies and every client copy of the identity headers are removed; the user's
  * identity headers and `X-Forwarded-Host` / `-Proto` / `-For` are set. The origin's response
- * comes back streaming (redirects are not followed); with an identity it is made private
- * (proxy/cache-control.ts).
+ * comes back streaming (redirects are not followed), its `Location` under `ORIGIN_URL` pointed at
+ * the site; with an identity it is made private (proxy/cache-control.ts).
  */
 import type { Memo } from '../cache/memory-cache'
 import { ProxyError } from '../errors'
 import { isProxyCookieName } from '../session/cookie'
 import type { SessionClaims } from '../identity'
 import { canonicalPath } from '../utils/canonical-path'
-import { privateResponse } from './cache-control'
+import { makePrivate } from './cache-control'
 import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
+import { LOCATION_HEADERS, siteLocation } from './location'
+
+/** True for a `name=value` (or bare `name`) cookie pair that is one of the proxy's cookies. */
+function isProxyCookiePair(pair: string): boolean {
+  const eq = pair.indexOf('=')
+  return isProxyCookieName((eq < 0 ? pair : pair.slice(0, eq)).trim())
+}
 
 /**
  * The `Cookie` header (RFC 6265 5.4) without the proxy's cookies; other cookies pass byte for
- * byte.
+ * byte. A client that sends several `Cookie` fields has them joined with `", "` by workerd (the
+ * Fetch standard's joining), so `a=1, __Host-eap_session=...` is one `;`-separated pair to a
+ * naive reader: each pair is also split on `,` (never a valid cookie-octet, RFC 6265 4.1.1), and
+ * every comma-separated piece that is a proxy cookie goes.
  * @returns null when no cookie is left.
  */
 export function stripProxyCookies(cookieHeader: string | null): string | null {
   if (!cookieHeader) return null
-  const kept = cookieHeader
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => {
-      if (part === '') return false
-      const eq = part.indexOf('=')
-      return !isProxyCookieName((eq < 0 ? part : part.slice(0, eq)).trim())
-    })
+  const kept: string[] = []
+  for (const raw of cookieHeader.split(';')) {
+    const part = raw.trim()
+    if (part === '') continue
+    if (!part.includes(',')) {
+      if (!isProxyCookiePair(part)) kept.push(part)
+      continue
+    }
+    const pieces = part.split(',')
+    if (!pieces.some(isProxyCookiePair)) {
+      kept.push(part)
+      continue
+    }
+    const rest = pieces.filter((piece) => piece.trim() !== '' && !isProxyCookiePair(piece))
+    if (rest.length) kept.push(rest.map((piece) => piece.trim()).join(', '))
+  }
   return kept.length ? kept.join('; ') : null
 }
 
@@ -56,10 +74,12 @@ export function buildUpstreamUrl(
 }
 
 /**
- * The headers sent upstream: the client's, minus the proxy's cookies, every client copy of the
- * identity headers, and `Host` (fetch sets it for the origin); plus the user's identity headers
- * and the de facto `X-Forwarded-Host` / `-Proto` / `-For` (the standard `Forwarded`, RFC 7239, is
- * removed rather than trusted).
+ * The headers sent upstream: the client's, minus the proxy's cookies, `Host` (fetch sets it for
+ * the origin) and every client copy, in any spelling, of what the proxy sets or vouches for
+ * (identity, all `X-Forwarded-*`, `Forwarded`, `X-Original-*`, scheme and client-address headers,
+ * `Proxy-Authorization`, method overrides: proxy/identity-headers.ts); plus the user's identity
+ * headers and the de facto `X-Forwarded-Host` / `-Proto` / `-For` (the standard `Forwarded`,
+ * RFC 7239, is removed rather than trusted).
  * @param headerNames verdicts of header names seen before (isolate memory).
  */
 export function buildUpstreamHeaders(
@@ -77,7 +97,6 @@ export function buildUpstreamHeaders(
   headers.set('X-Forwarded-Proto', requestUrl.protocol.slice(0, -1))
   const clientIp = request.headers.get('cf-connecting-ip')
   if (clientIp) headers.set('X-Forwarded-For', clientIp)
-  else headers.delete('x-forwarded-for')
   if (claims) setIdentityHeaders(headers, claims)
   return headers
 }
@@ -136,5 +155,27 @@ export async function forwardToOrigin(
   } catch (err) {
     throw new ProxyError('origin_unavailable', { cause: err })
   }
-  return claims ? privateResponse(response) : response
+  return finishResponse(response, target, claims !== null)
+}
+
+/**
+ * The origin's answer as it goes to the browser: `Location` / `Content-Location` under
+ * `ORIGIN_URL` rewritten to the site (proxy/location.ts) and, for a request with an identity,
+ * made private (proxy/cache-control.ts). Copied at most once (a fetched response's headers are
+ * immutable); the body streams on. A `101 Switching Protocols` (a WebSocket) goes back as it is:
+ * nothing caches it, and it cannot be rebuilt.
+ */
+function finishResponse(response: Response, target: UpstreamTarget, withIdentity: boolean) {
+  if (response.status === 101 || response.webSocket) return response
+  const rewrites: [string, string][] = []
+  for (const name of LOCATION_HEADERS) {
+    const value = response.headers.get(name)
+    const rewritten = value === null ? null : siteLocation(value, target.originUrl, target.url)
+    if (rewritten !== null) rewrites.push([name, rewritten])
+  }
+  if (!withIdentity && rewrites.length === 0) return response
+  const copy = new Response(response.body, response)
+  for (const [name, value] of rewrites) copy.headers.set(name, value)
+  if (withIdentity) makePrivate(copy.headers)
+  return copy
 }

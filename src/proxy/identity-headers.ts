@@ -1,27 +1,37 @@
 /**
  * @module
- * Identity headers: strip every client-sent copy, then set the signed-in user's. The names follow
+ * Identity headers: strip every client-sent copy of what the proxy sets or vouches for (identity,
+ * forwarding, scheme, method overrides), then set the signed-in user's. The names follow
  * oauth2-proxy (`X-Auth-Request-*`, `X-Forwarded-User`...), so origins written for it work as is.
  */
 import type { Memo } from '../cache/memory-cache'
 import type { SessionClaims } from '../identity'
 
-/** Prefix of the headers the proxy sets; every client copy is removed. */
-const IDENTITY_HEADER_PREFIX = 'x-auth-request-'
 /**
- * Other headers that origins trust for who the user is or where they are; a client's copy is
- * always removed (the proxy sets `X-Forwarded-For` itself).
+ * Prefixes of header names that say who the user is, or what the proxy saw of the request (the
+ * proxy's own identity headers, every de facto `X-Forwarded-*`, IIS/nginx `X-Original-*`): every
+ * client copy is removed, whatever follows the prefix. The proxy sets `X-Forwarded-Host`,
+ * `-Proto` and `-For` itself afterwards (forward.ts).
+ */
+const PROXY_SET_PREFIXES = ['x-auth-request-', 'x-forwarded-', 'x-original-']
+/**
+ * Other headers that origins trust for who the user is, where the request came from, which URL,
+ * scheme or method it had; a client's copy is always removed.
  */
 const UNTRUSTED_CLIENT_HEADERS = new Set([
-  'x-forwarded-user',
-  'x-forwarded-email',
-  'x-forwarded-groups',
-  'x-forwarded-preferred-username',
-  'x-forwarded-access-token',
+  // RFC 7239: removed rather than trusted or rewritten (the proxy sends the de facto ones).
   'forwarded',
+  // Client addresses (nginx, Akamai/Cloudflare Enterprise, Rack, Apache).
   'x-real-ip',
   'true-client-ip',
   'x-client-ip',
+  'x-cluster-client-ip',
+  'client-ip',
+  // Scheme: Rack/Django read these for "the request was https".
+  'x-url-scheme',
+  'x-scheme',
+  'front-end-https',
+  // Who the user is, as other proxies and web servers pass it.
   'remote-user',
   'remote-email',
   'remote-groups',
@@ -29,9 +39,16 @@ const UNTRUSTED_CLIENT_HEADERS = new Set([
   'x-remote-user',
   'x-webauth-user',
   'cf-access-authenticated-user-email',
+  'cf-access-jwt-assertion',
+  // Credentials meant for a proxy: never the origin's business.
+  'proxy-authorization',
   // Path overrides that some origins (IIS, Symfony, Zend) obey: they would get past path rules.
-  'x-original-url',
   'x-rewrite-url',
+  // Method overrides (Rails, Symfony, Express method-override): a public `POST /hooks/*` would
+  // reach a DELETE handler. A client that means PATCH sends PATCH.
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
 ])
 
 /**
@@ -41,17 +58,19 @@ const UNTRUSTED_CLIENT_HEADERS = new Set([
 export const MAX_REMEMBERED_NAME_LENGTH = 64
 
 /**
- * True for a header name that is, or that an origin may read as, an identity header. CGI-style
- * stacks (WSGI, PHP, Rack) map `-`, `_` and `.` to the same variable, so `X_Auth_Request_User`
- * and `X.Auth.Request.User` count.
+ * True for a header name that is, or that an origin may read as, a header the proxy sets or
+ * vouches for (identity, forwarding, scheme, method): the client's copy never goes upstream.
+ * CGI-style stacks (WSGI, PHP, Rack) map `-`, `_` and `.` to the same variable, so every character
+ * that is not a letter or digit counts as `-`: `X_Forwarded_For`, `X.Auth.Request.User` count.
  * @param memo verdicts of names seen before (isolate memory); short names are added to it.
  */
 export function isIdentityHeaderName(name: string, memo?: Memo<boolean>): boolean {
   const known = memo?.get(name)
   if (known !== undefined) return known
-  const normalised = name.toLowerCase().replace(/[_.~]/g, '-')
+  const normalised = name.toLowerCase().replace(/[^a-z0-9]/g, '-')
   const verdict =
-    normalised.startsWith(IDENTITY_HEADER_PREFIX) || UNTRUSTED_CLIENT_HEADERS.has(normalised)
+    PROXY_SET_PREFIXES.some((prefix) => normalised.startsWith(prefix)) ||
+    UNTRUSTED_CLIENT_HEADERS.has(normalised)
   if (name.length <= MAX_REMEMBERED_NAME_LENGTH) memo?.set(name, verdict)
   return verdict
 }

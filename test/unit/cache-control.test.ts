@@ -1,10 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import {
-  privateCacheControl,
-  privateResponse,
-  splitCacheControl,
-} from '../../src/proxy/cache-control'
+import { makePrivate, privateCacheControl, splitCacheControl } from '../../src/proxy/cache-control'
 
 describe('privateCacheControl', () => {
   it.each([
@@ -76,20 +72,20 @@ describe('privateCacheControl', () => {
   })
 })
 
-describe('privateResponse', () => {
+describe('makePrivate', () => {
   it('rewrites Cache-Control, removes the CDN cache headers, keeps the rest', async () => {
-    const res = privateResponse(
-      new Response('body', {
-        status: 203,
-        headers: {
+    const res = new Response('body', {
+      status: 203,
+      headers: makePrivate(
+        new Headers({
           'cache-control': 'public, max-age=3600',
           'cdn-cache-control': 'max-age=86400',
           'cloudflare-cdn-cache-control': 'max-age=86400',
           'surrogate-control': 'max-age=86400',
           etag: '"v1"',
-        },
-      })
-    )
+        })
+      ),
+    })
     expect(res.status).toBe(203)
     expect(res.headers.get('cache-control')).toBe('private, max-age=3600')
     expect(res.headers.get('cdn-cache-control')).toBeNull()
