@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { startIdp } from '../dev/idp.ts'
+import { generateIdentityKey } from '../dev/jwt-key.ts'
 import type { KvCounts } from '../test/support/counting-kv.ts'
 import {
   childWorkerdPids,
@@ -134,6 +135,7 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
     CLIENT_SECRET: secret,
     REDIRECT_URI: `http://127.0.0.1:${PORTS.proxy}/_auth/callback`,
     COOKIE_SECRET: randomBytes(32).toString('base64url'),
+    IDENTITY_JWT_PRIVATE_KEY: (await generateIdentityKey()).privateJwk,
   })
   const peer = await startWorker('peer', {
     ORIGIN_URL: origin.url,

@@ -10,4 +10,7 @@ export interface EchoedRequest {
   /** The request body as UTF-8 text (at most the first 64 KiB). */
   body: string
   bodyBytes: number
+  /** The check of `X-Auth-Request-Jwt`, when the origin was started to verify it. */
+  assertion?:
+    { verified: true; claims: Record<string, unknown> } | { verified: false; error: string }
 }

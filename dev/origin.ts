@@ -8,6 +8,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { EchoedRequest } from './echo-types.ts'
+import { createIdentityVerifier, type IdentityVerifierOptions } from './identity-verifier.ts'
 
 /** A running echo origin. */
 export interface RunningOrigin {
@@ -50,10 +51,26 @@ th{width:18rem;font-weight:600;white-space:nowrap}code{word-break:break-all}
       ? `<table>${rows(identity)}</table>`
       : '<p class="none">None: this request did not come through a signed-in proxy.</p>'
   }</div>
+${assertionSection(echo)}
 <h2>Query</h2>${query.length ? `<table>${rows(query)}</table>` : '<p>(none)</p>'}
 <h2>All headers</h2><table>${rows(Object.entries(echo.headers))}</table>
 ${echo.bodyBytes ? `<h2>Body (${echo.bodyBytes} bytes)</h2><pre>${escapeHtml(echo.body)}</pre>` : ''}
 </body></html>`
+}
+
+/** The assertion check, as the page shows it. */
+function assertionSection(echo: EchoedRequest): string {
+  if (!echo.assertion) return ''
+  const result = echo.assertion.verified
+    ? '<p><strong>verified</strong>: signed by the proxy (ES256, its JWK Set).</p>'
+    : `<p class="none"><strong>not verified</strong>: ${escapeHtml(echo.assertion.error)}</p>`
+  return `<h2>Signed identity assertion (X-Auth-Request-Jwt)</h2><div class="identity">${result}</div>`
+}
+
+/** Options for {@link startOrigin}. */
+export interface OriginOptions {
+  /** Verify `X-Auth-Request-Jwt` (dev/identity-verifier.ts); `audience` defaults to this origin. */
+  verifyAssertion?: Omit<IdentityVerifierOptions, 'audience'> & { audience?: string }
 }
 
 /**
@@ -61,7 +78,8 @@ ${echo.bodyBytes ? `<h2>Body (${echo.bodyBytes} bytes)</h2><pre>${escapeHtml(ech
  * @param port TCP port; 0 picks a free one.
  * @throws when the port is taken.
  */
-export async function startOrigin(port = 0): Promise<RunningOrigin> {
+export async function startOrigin(port = 0, options: OriginOptions = {}): Promise<RunningOrigin> {
+  let verify: ReturnType<typeof createIdentityVerifier> | undefined
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     let bodyBytes = 0
@@ -80,6 +98,13 @@ export async function startOrigin(port = 0): Promise<RunningOrigin> {
       body: Buffer.concat(chunks).toString('utf8'),
       bodyBytes,
     }
+    if (verify) {
+      const header = req.headers['x-auth-request-jwt']
+      echo.assertion = await verify(typeof header === 'string' ? header : undefined).then(
+        (claims) => ({ verified: true as const, claims }),
+        (err: unknown) => ({ verified: false as const, error: (err as Error).message })
+      )
+    }
     const wantsHtml = (req.headers.accept ?? '').includes('text/html')
     res.setHeader('x-echo-origin', '1')
     res.setHeader('set-cookie', 'origin_cookie=kept; Path=/; HttpOnly')
@@ -94,6 +119,10 @@ export async function startOrigin(port = 0): Promise<RunningOrigin> {
     server.listen(port, '127.0.0.1', () => resolve())
   })
   const actual = (server.address() as AddressInfo).port
+  if (options.verifyAssertion) {
+    const { audience = `http://127.0.0.1:${actual}`, ...rest } = options.verifyAssertion
+    verify = createIdentityVerifier({ audience, ...rest })
+  }
   return {
     url: `http://127.0.0.1:${actual}`,
     port: actual,

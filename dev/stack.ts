@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startIdp } from './idp.ts'
+import { generateIdentityKey } from './jwt-key.ts'
 import { startOrigin } from './origin.ts'
 
 /** Options for {@link startStack}. Every port is on loopback; 0 (the default) picks a free one. */
@@ -128,6 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   // Demo-only secrets, new on every start: nothing to configure, nothing to leak.
   const clientSecret = randomBytes(24).toString('base64url')
   const cookieSecret = randomBytes(32).toString('base64url')
+  const identityKey = await generateIdentityKey()
 
   const idp = await startIdp({
     port: options.idpPort ?? 0,
@@ -141,10 +143,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       },
     ],
   })
-  const origin = await startOrigin(options.originPort ?? 0).catch(async (err: unknown) => {
-    await idp.close()
-    throw err
-  })
+  const origin = await startOrigin(options.originPort ?? 0, { verifyAssertion: { site } }).catch(
+    async (err: unknown) => {
+      await idp.close()
+      throw err
+    }
+  )
   const ownPersistDir = options.persistDir === undefined
   const persistDir = options.persistDir ?? (await mkdtemp(join(tmpdir(), 'eap-kv-')))
 
@@ -155,6 +159,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     CLIENT_SECRET: clientSecret,
     REDIRECT_URI: `${site}/_auth/callback`,
     COOKIE_SECRET: cookieSecret,
+    IDENTITY_JWT_PRIVATE_KEY: identityKey.privateJwk,
     ...options.vars,
   }
   const args = [

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono'
 import { ProxyError } from './errors'
+import { upstreamIdentityOf } from './helper/upstream-identity'
 import { verifyByIntrospection } from './helper/verify-bearer'
 import { loadConfig } from './middleware/config'
 import { renderError } from './middleware/on-error'
@@ -17,6 +18,7 @@ import { bearerAuth } from './middleware/bearer'
 import { publicAccess } from './middleware/public-access'
 import { forwardToOrigin } from './proxy/forward'
 import { callback, callbackBodyLimit } from './routes/callback'
+import { jwks } from './routes/jwks'
 import { login } from './routes/login'
 import { logout, logoutForm, SIGNED_OUT_PATH, signedOut } from './routes/logout'
 import { userinfo } from './routes/userinfo'
@@ -50,6 +52,7 @@ export function createApp(options: AppOptions = {}) {
   app.post('/_auth/logout', logout)
   app.get(SIGNED_OUT_PATH, signedOut)
   app.get('/_auth/userinfo', loadSession, userinfo)
+  app.get('/_auth/jwks.json', jwks)
   app.all('/_auth/*', () => {
     throw new ProxyError('not_found')
   })
@@ -61,13 +64,13 @@ export function createApp(options: AppOptions = {}) {
     bearerAuth({ verifyToken: verifyByIntrospection }),
     requireAuth,
     requireAllowed,
-    function proxy(c) {
+    async function proxy(c) {
       const target = {
         originUrl: c.get('config').originUrl,
         url: c.get('url'),
         path: c.get('path'),
       }
-      return forwardToOrigin(c.req.raw, target, c.get('identity'), {
+      return forwardToOrigin(c.req.raw, target, await upstreamIdentityOf(c), {
         fetch: options.fetch,
         headerNames: memory.headerNames,
       })

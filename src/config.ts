@@ -4,10 +4,11 @@
  * every bad setting at once in a {@link ConfigError}. Values are never echoed, only names and
  * reasons, so a secret pasted into the wrong setting cannot leak into a page or a log. Each
  * concern is read by its own part (as oauth2-proxy's `pkg/validation`): config/provider.ts,
- * config/client.ts, config/sessions.ts, config/access.ts; each default is written once, there
- * (the OAuth client's own in oauth/options.ts).
+ * config/client.ts, config/sessions.ts, config/access.ts, config/assertion.ts; each default is
+ * written once, there (the OAuth client's own in oauth/options.ts).
  */
 import { readAccess, type AccessSettings } from './config/access'
+import { readAssertion, type AssertionConfig } from './config/assertion'
 import { readClient, type ClientSettings } from './config/client'
 import { makeSettingReaders } from './config/readers'
 import { readProvider } from './config/provider'
@@ -55,6 +56,10 @@ export interface Env {
   ALLOWED_GROUPS?: string
   GROUPS_CLAIM?: string
   ALLOW_UNVERIFIED_EMAIL?: string
+  IDENTITY_JWT_PRIVATE_KEY?: string
+  IDENTITY_JWT_PREVIOUS_PUBLIC_KEY?: string
+  IDENTITY_JWT_AUDIENCE?: string
+  IDENTITY_JWT_TTL_SECONDS?: string
 }
 
 /**
@@ -62,7 +67,7 @@ export interface Env {
  * The OAuth client's settings (provider, client id and secret, redirect URI, scope, auth methods,
  * timeout) are in `client`, exactly as the client is made from them.
  */
-export interface Config extends ClientSettings, SessionSettings, AccessSettings {
+export interface Config extends ClientSettings, SessionSettings, AccessSettings, AssertionConfig {
   /** `ORIGIN_URL`: where requests go on to (no query or fragment). */
   originUrl: URL
   /** The KV binding for sessions, login transactions and introspection verdicts. */
@@ -95,6 +100,8 @@ export function parseConfig(env: Env): Config {
   const client = readClient(read, readProvider(read))
   const sessionSettings = readSessions(read)
   const access = readAccess(read)
+  const redirectUri = client.client.redirectUri ? new URL(client.client.redirectUri) : undefined
+  const assertion = readAssertion(read, redirectUri, originUrl)
   const sessions = env.SESSIONS
   if (!sessions || typeof sessions.get !== 'function' || typeof sessions.put !== 'function') {
     read.problem('the KV binding SESSIONS is missing (add [[kv_namespaces]] to wrangler.toml)')
@@ -106,6 +113,7 @@ export function parseConfig(env: Env): Config {
     ...client,
     ...sessionSettings,
     ...access,
+    ...assertion,
     sessions,
   })
 }

@@ -15,6 +15,7 @@ import type { TokenVerdict } from './cache/introspection-cache'
 import { Memo, MemoryCache, SingleFlight } from './cache/memory-cache'
 import type { Config, ConfigError, ParsedConfigs } from './config'
 import type { OAuthClient, ProviderCache } from './oauth/client'
+import type { AssertionSettings } from './proxy/identity-assertion'
 import type { SessionRecord } from './session/session-store'
 import type { HmacKeys } from './utils/crypto'
 
@@ -24,6 +25,8 @@ const MAX_CACHED_ENTRIES = 10_000
 const MAX_TOKEN_HASHES = 1000
 /** Header names whose verdict is remembered (each at most 64 bytes: proxy/identity-headers.ts). */
 const MAX_HEADER_NAMES = 1000
+/** Signed assertions kept: at most 4 096 characters each (with key), so under 20 MB in all. */
+const MAX_CACHED_ASSERTIONS = 2000
 
 /** What the proxy keeps in an isolate between requests. Times are epoch seconds. */
 export interface IsolateMemory {
@@ -65,6 +68,11 @@ export interface IsolateMemory {
 
   /** Whether a header name is an identity header, for the names seen last. */
   headerNames: Memo<boolean>
+
+  /** Signed identity assertions by key id and identity, each until it is due for re-signing. */
+  assertions: MemoryCache<string>
+  /** The imported assertion signing key per configuration (its settings object). */
+  signingKeys: WeakMap<AssertionSettings, Promise<CryptoKey>>
 }
 
 /** Creates an empty {@link IsolateMemory}: once per app, so once per isolate. */
@@ -86,5 +94,7 @@ export function createIsolateMemory(): IsolateMemory {
     tokenHashes: new Memo(MAX_TOKEN_HASHES),
     userinfoClaims: new MemoryCache(MAX_CACHED_ENTRIES),
     headerNames: new Memo(MAX_HEADER_NAMES),
+    assertions: new MemoryCache(MAX_CACHED_ASSERTIONS),
+    signingKeys: new WeakMap(),
   }
 }

@@ -12,6 +12,7 @@ import { isProxyCookieName } from '../session/cookie'
 import type { SessionClaims } from '../identity'
 import { canonicalPath } from '../utils/canonical-path'
 import { makePrivate } from './cache-control'
+import { ASSERTION_HEADER } from './identity-assertion'
 import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
 import { LOCATION_HEADERS, siteLocation } from './location'
 
@@ -84,7 +85,7 @@ export function buildUpstreamUrl(
  */
 export function buildUpstreamHeaders(
   request: Request,
-  claims: SessionClaims | null,
+  identity: UpstreamIdentity | null,
   requestUrl: URL = new URL(request.url),
   headerNames?: Memo<boolean>
 ): Headers {
@@ -97,8 +98,19 @@ export function buildUpstreamHeaders(
   headers.set('X-Forwarded-Proto', requestUrl.protocol.slice(0, -1))
   const clientIp = request.headers.get('cf-connecting-ip')
   if (clientIp) headers.set('X-Forwarded-For', clientIp)
-  if (claims) setIdentityHeaders(headers, claims)
+  if (identity) {
+    setIdentityHeaders(headers, identity.claims)
+    headers.set(ASSERTION_HEADER, identity.assertion)
+  }
   return headers
+}
+
+/** Who a request is forwarded as. */
+export interface UpstreamIdentity {
+  /** The user's claims (the identity headers). */
+  claims: SessionClaims
+  /** The signed identity assertion (`X-Auth-Request-Jwt`, proxy/identity-assertion.ts). */
+  assertion: string
 }
 
 /** Where a request goes: the origin, and the request's URL and canonical path, parsed once. */
@@ -120,8 +132,8 @@ export interface ForwardOptions {
 }
 
 /**
- * Sends `request` to the origin with the user's identity (null on a public path or a CORS
- * preflight: then only the client's identity headers are stripped).
+ * Sends `request` to the origin with the user's identity and its signed assertion (null on a
+ * public path or a CORS preflight: then only the client's copies are stripped).
  *
  * With an identity, the origin is fetched with `cache: 'no-store'`: a Worker's `fetch` reads
  * through the zone's cache keyed by URL alone (static file types by default), so one user's
@@ -136,18 +148,18 @@ export interface ForwardOptions {
 export async function forwardToOrigin(
   request: Request,
   target: UpstreamTarget,
-  claims: SessionClaims | null,
+  identity: UpstreamIdentity | null,
   { fetch: fetchImpl = fetch, headerNames }: ForwardOptions = {}
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
   const upstreamUrl = buildUpstreamUrl(target.originUrl, target.url, target.path)
   const init: RequestInit = {
     method: request.method,
-    headers: buildUpstreamHeaders(request, claims, target.url, headerNames),
+    headers: buildUpstreamHeaders(request, identity, target.url, headerNames),
     body: hasBody ? request.body : null,
     redirect: 'manual',
     // Supported since compatibility date 2024-11-11 (`cache_option_enabled`); ours is later.
-    ...(claims && { cache: 'no-store' }),
+    ...(identity && { cache: 'no-store' }),
   }
   let response: Response
   try {
@@ -155,7 +167,7 @@ export async function forwardToOrigin(
   } catch (err) {
     throw new ProxyError('origin_unavailable', { cause: err })
   }
-  return finishResponse(response, target, claims !== null)
+  return finishResponse(response, target, identity !== null)
 }
 
 /**

@@ -10,6 +10,7 @@ import worker from '../../src/index'
 import { SITE, TEST_CLIENTS } from '../support/clients'
 import { countingKv } from '../support/counting-kv'
 import { CookieJar, followLogin } from '../support/provider-login'
+import { TEST_IDENTITY_KEY } from '../support/identity-keys'
 
 export { CookieJar, countingKv, SITE }
 export const COOKIE_SECRET = 'test-cookie-secret-0123456789abcdefghijkl'
@@ -24,6 +25,7 @@ export function testEnv(overrides: Partial<Record<keyof Env, unknown>> = {}): En
     CLIENT_SECRET: TEST_CLIENTS.post.secret,
     REDIRECT_URI: `${SITE}/_auth/callback`,
     COOKIE_SECRET,
+    IDENTITY_JWT_PRIVATE_KEY: TEST_IDENTITY_KEY,
     ...overrides,
   } as Env
 }

@@ -31,10 +31,12 @@ describe('identity headers a client sends', () => {
     const names = Object.keys(echo.headers).map((n) => n.replace(/_/g, '-'))
     expect(names.filter((n) => n.startsWith('x-auth-request-')).sort()).toEqual([
       'x-auth-request-email',
+      'x-auth-request-jwt',
       'x-auth-request-preferred-username',
       'x-auth-request-user',
     ])
     expect(echo.headers['x-auth-request-user']).toBe('mallory')
+    expect(echo.assertion).toMatchObject({ verified: true, claims: { sub: 'mallory' } })
     expect(names).not.toContain('x-forwarded-groups')
     expect(names).not.toContain('x-forwarded-user')
     expect(names).not.toContain('x-forwarded-email')

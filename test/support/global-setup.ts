@@ -6,7 +6,8 @@ import type { TestProject } from 'vitest/node'
 import { startAuthingFake } from '../../dev/authing-fake.ts'
 import { startIdp } from '../../dev/idp.ts'
 import { startOrigin } from '../../dev/origin.ts'
-import { AUTHING_CLIENTS, REDIRECT_URIS, TEST_CLIENTS } from './clients.ts'
+import { AUTHING_CLIENTS, REDIRECT_URIS, SITE, TEST_CLIENTS } from './clients.ts'
+import { publicJwkOf, TEST_IDENTITY_KEY } from './identity-keys.ts'
 
 export default async function setup(project: TestProject) {
   const idp = await startIdp({
@@ -18,7 +19,9 @@ export default async function setup(project: TestProject) {
       redirect_uris: REDIRECT_URIS,
     })),
   })
-  const origin = await startOrigin()
+  // The origin checks the assertion as a real one would (npm jose), against the harness's key.
+  const jwks = { keys: [JSON.parse(publicJwkOf(TEST_IDENTITY_KEY))] }
+  const origin = await startOrigin(0, { verifyAssertion: { site: SITE, jwks } })
   const authing = await startAuthingFake(
     Object.values(AUTHING_CLIENTS).map((c) => ({
       id: c.id,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, configWarnings, getConfig, parseConfig, type Env } from '../../src/config'
 import { createIsolateMemory } from '../../src/isolate-memory'
 import { isLoopbackHost } from '../../src/utils/loopback'
+import { OTHER_IDENTITY_KEY, publicJwkOf, TEST_IDENTITY_KEY } from '../support/identity-keys'
 
 const valid = (overrides: Record<string, unknown> = {}): Env =>
   ({
@@ -13,6 +14,7 @@ const valid = (overrides: Record<string, unknown> = {}): Env =>
     CLIENT_SECRET: 'super-secret-value',
     REDIRECT_URI: 'https://app.example.com/_auth/callback',
     COOKIE_SECRET: 'c'.repeat(32),
+    IDENTITY_JWT_PRIVATE_KEY: TEST_IDENTITY_KEY,
     ...overrides,
   }) as Env
 
@@ -224,6 +226,54 @@ describe('parseConfig', () => {
     }
     expect(first).toBeInstanceOf(ConfigError)
     expect(second).toBe(first)
+  })
+})
+
+describe('the identity assertion settings', () => {
+  const key = JSON.parse(TEST_IDENTITY_KEY) as Record<string, string>
+  const withKey = (changes: Record<string, unknown>) => JSON.stringify({ ...key, ...changes })
+
+  it('defaults: iss the site, aud the origin, five minutes, no previous key', () => {
+    const { assertion } = parseConfig(valid())
+    expect(assertion.issuer).toBe('https://app.example.com')
+    expect(assertion.audience).toBe('https://origin.example.com')
+    expect(assertion.ttlSeconds).toBe(300)
+    expect(assertion.signingKey.kid).toBe(key.kid)
+    expect(assertion.previousKey).toBeUndefined()
+    const rotated = parseConfig(
+      valid({
+        IDENTITY_JWT_PREVIOUS_PUBLIC_KEY: publicJwkOf(OTHER_IDENTITY_KEY),
+        IDENTITY_JWT_AUDIENCE: 'urn:app',
+      })
+    ).assertion
+    expect(rotated.previousKey?.kid).toBe(JSON.parse(OTHER_IDENTITY_KEY).kid)
+    expect(rotated.audience).toBe('urn:app')
+  })
+
+  it.each([
+    [{ IDENTITY_JWT_PRIVATE_KEY: undefined }, 'IDENTITY_JWT_PRIVATE_KEY is required'],
+    [{ IDENTITY_JWT_PRIVATE_KEY: 'not json' }, 'must be a JSON Web Key (JSON text)'],
+    [{ IDENTITY_JWT_PRIVATE_KEY: '[1]' }, 'must be a JSON Web Key (a JSON object)'],
+    [{ IDENTITY_JWT_PRIVATE_KEY: withKey({ crv: 'P-384' }) }, 'must be an EC P-256 key'],
+    [{ IDENTITY_JWT_PRIVATE_KEY: withKey({ kty: 'RSA' }) }, 'must be an EC P-256 key'],
+    [{ IDENTITY_JWT_PRIVATE_KEY: withKey({ x: 'short' }) }, 'malformed coordinates'],
+    [{ IDENTITY_JWT_PRIVATE_KEY: withKey({ kid: undefined }) }, 'must have a "kid"'],
+    [{ IDENTITY_JWT_PRIVATE_KEY: withKey({ alg: 'HS256' }) }, 'must be for "alg": "ES256"'],
+    [{ IDENTITY_JWT_PRIVATE_KEY: withKey({ use: 'enc' }) }, 'must be for "use": "sig"'],
+    [{ IDENTITY_JWT_PRIVATE_KEY: publicJwkOf(TEST_IDENTITY_KEY) }, 'must be a private key'],
+    [{ IDENTITY_JWT_PREVIOUS_PUBLIC_KEY: OTHER_IDENTITY_KEY }, 'must be the public key only'],
+    [
+      { IDENTITY_JWT_PREVIOUS_PUBLIC_KEY: publicJwkOf(TEST_IDENTITY_KEY) },
+      'must have another "kid" than the current key',
+    ],
+    [{ IDENTITY_JWT_TTL_SECONDS: '60' }, 'IDENTITY_JWT_TTL_SECONDS must be a whole number >= 120'],
+    [{ IDENTITY_JWT_TTL_SECONDS: '7200' }, 'IDENTITY_JWT_TTL_SECONDS must be at most 3600'],
+  ])('refuses %o: %s', (overrides, expected) => {
+    const found = problems(overrides)
+    expect(found).toHaveLength(1)
+    expect(found[0]).toContain(expected)
+    // A problem never echoes a key member.
+    for (const member of [key.d, key.x, key.y]) expect(found[0]).not.toContain(member)
   })
 })
 

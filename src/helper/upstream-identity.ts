@@ -1,0 +1,33 @@
+/**
+ * @module
+ * Who a request goes to the origin as: the `identity` the session or Bearer check found, with its
+ * signed assertion (proxy/identity-assertion.ts), taken from the isolate's memory while it is
+ * fresh and signed otherwise.
+ */
+import type { Context } from 'hono'
+import { ProxyError } from '../errors'
+import type { UpstreamIdentity } from '../proxy/forward'
+import { identityAssertion } from '../proxy/identity-assertion'
+import type { AppEnv } from '../types'
+
+/**
+ * The identity to forward, or null when the request has none.
+ * @throws {ProxyError} `config_invalid` when the signing key parsed but does not import (a point
+ * that is not on the curve).
+ */
+export async function upstreamIdentityOf(c: Context<AppEnv>): Promise<UpstreamIdentity | null> {
+  const claims = c.get('identity')
+  if (!claims) return null
+  let assertion: string
+  try {
+    assertion = await identityAssertion(
+      claims,
+      c.get('config').assertion,
+      c.get('memory'),
+      c.get('clock').nowSeconds()
+    )
+  } catch (err) {
+    throw new ProxyError('config_invalid', { cause: err })
+  }
+  return { claims, assertion }
+}

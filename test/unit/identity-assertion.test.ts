@@ -1,0 +1,84 @@
+import { createLocalJWKSet, jwtVerify } from 'jose'
+import { describe, expect, it } from 'vitest'
+import { MemoryCache } from '../../src/cache/memory-cache'
+import {
+  identityAssertion,
+  publicJwks,
+  type AssertionMemory,
+  type AssertionSettings,
+} from '../../src/proxy/identity-assertion'
+import { parseEcPrivateJwk } from '../../src/utils/jwk'
+import { TEST_IDENTITY_KEY } from '../support/identity-keys'
+
+const settings: AssertionSettings = {
+  signingKey: parseEcPrivateJwk(TEST_IDENTITY_KEY, 'K').key!,
+  previousKey: undefined,
+  issuer: 'https://app.example.com',
+  audience: 'https://origin.example.com',
+  ttlSeconds: 300,
+}
+const memory = (): AssertionMemory => ({
+  assertions: new MemoryCache(10),
+  signingKeys: new WeakMap(),
+})
+const verify = async (jwt: string) =>
+  (
+    await jwtVerify(jwt, createLocalJWKSet(publicJwks(settings)), {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      algorithms: ['ES256'],
+      currentDate: new Date(1_800_000_000_000),
+    })
+  ).payload
+
+describe('identityAssertion', () => {
+  it('carries non-ASCII values as UTF-8 JSON, groups as an array, and the email only when verified', async () => {
+    const now = 1_800_000_000
+    const jwt = await identityAssertion(
+      {
+        sub: 'céline',
+        email: 'céline@exemple.fr',
+        email_verified: true,
+        preferred_username: '李雷',
+        name: 'Céline',
+        groups: ['équipe', 'a,b'],
+      },
+      settings,
+      memory(),
+      now
+    )
+    expect(await verify(jwt)).toEqual({
+      iss: 'https://app.example.com',
+      aud: 'https://origin.example.com',
+      sub: 'céline',
+      email: 'céline@exemple.fr',
+      email_verified: true,
+      preferred_username: '李雷',
+      groups: ['équipe', 'a,b'],
+      iat: now,
+      exp: now + 300,
+    })
+    for (const email_verified of [false, undefined]) {
+      const claims = await verify(
+        await identityAssertion(
+          { sub: 'u', email: 'u@x.test', ...(email_verified === false && { email_verified }) },
+          settings,
+          memory(),
+          now
+        )
+      )
+      expect(claims.email).toBeUndefined()
+      expect(claims.email_verified).toBeUndefined()
+    }
+  })
+
+  it('keeps one assertion per identity, a new one when the identity changes', async () => {
+    const m = memory()
+    const now = 1_800_000_000
+    const a = await identityAssertion({ sub: 'u', groups: ['x'] }, settings, m, now)
+    expect(await identityAssertion({ sub: 'u', groups: ['x'] }, settings, m, now + 10)).toBe(a)
+    const b = await identityAssertion({ sub: 'u', groups: ['x', 'y'] }, settings, m, now + 10)
+    expect(b).not.toBe(a)
+    expect((await verify(b)).groups).toEqual(['x', 'y'])
+  })
+})
