@@ -33,6 +33,8 @@ describe('signing in in a browser', () => {
       'x-auth-request-email': 'alice@example.com',
       'x-auth-request-preferred-username': 'alice',
     })
+    // The demo origin checked X-Auth-Request-Jwt against the proxy's JWK Set (npm jose).
+    expect(await page.locator('body').innerText()).toContain('verified: signed by the proxy')
   })
 
   it('brings two tabs that sign in at once back where each started, finished in the opposite order', async () => {
