@@ -93,9 +93,15 @@ export function stripIdentityHeaders(headers: Headers, memo?: Memo<boolean>): He
 /**
  * Sets `X-Auth-Request-User` (the `sub`), and `X-Auth-Request-Email`,
  * `X-Auth-Request-Preferred-Username` and `X-Auth-Request-Groups` (comma-separated) when known.
- * The email is left out when the provider said it is not verified (`email_verified: false`). Values go out as UTF-8 (the runtime encodes
- * them); claims with control characters never reach here (see the callback).
+ * The email is left out when the provider said it is not verified (`email_verified: false`).
  * Call {@link stripIdentityHeaders} first.
+ *
+ * Encoding: values go out as their UTF-8 bytes, unescaped, as oauth2-proxy and Pomerium send
+ * them (claims with control characters or edge spaces never reach here: session/claims.ts).
+ * Go's net/http hands the bytes over as a UTF-8 string as they are; Node (`req.headers`) and
+ * Python WSGI (PEP 3333) read header bytes as latin1, so an origin there decodes with
+ * `Buffer.from(v, 'latin1').toString('utf8')` or `v.encode('latin-1').decode('utf-8')`. The
+ * signed assertion carries the same values as JSON and needs no such step (docs/origin-trust.md).
  */
 export function setIdentityHeaders(headers: Headers, claims: SessionClaims): Headers {
   headers.set('X-Auth-Request-User', claims.sub)

@@ -62,12 +62,18 @@ describe('identity headers a client sends', () => {
     }
   })
 
-  it('sends a non-ASCII username as its UTF-8 bytes, encoded once', async () => {
+  it('sends a non-ASCII username as its UTF-8 bytes, encoded once, and as JSON in the assertion', async () => {
     const { cookie } = await signIn('/', 'Ünï')
     const echo = await echoWith(cookie, {})
-    // Node hands header bytes over as latin1: decode them back as UTF-8.
+    // Node hands header bytes over as latin1: decode them back as UTF-8 (docs/origin-trust.md).
     const raw = echo.headers['x-auth-request-user'] as string
+    expect(raw).toBe('Ã\x9cnÃ¯')
     expect(new TextDecoder().decode(Uint8Array.from(raw, (c) => c.charCodeAt(0)))).toBe('Ünï')
+    // The assertion needs no such step: a Node origin verifying it with jose reads the value.
+    expect(echo.assertion).toMatchObject({
+      verified: true,
+      claims: { sub: 'Ünï', preferred_username: 'Ünï', email: 'Ünï@example.com' },
+    })
   })
 })
 
