@@ -69,6 +69,7 @@ export function createApp(options: AppOptions = {}) {
         originUrl: c.get('config').originUrl,
         url: c.get('url'),
         path: c.get('path'),
+        alsoStrip: c.get('config').claimHeaderNames,
       }
       return forwardToOrigin(c.req.raw, target, await upstreamIdentityOf(c), {
         fetch: options.fetch,

@@ -4,8 +4,9 @@
  * every bad setting at once in a {@link ConfigError}. Values are never echoed, only names and
  * reasons, so a secret pasted into the wrong setting cannot leak into a page or a log. Each
  * concern is read by its own part (as oauth2-proxy's `pkg/validation`): config/provider.ts,
- * config/client.ts, config/sessions.ts, config/access.ts, config/assertion.ts; each default is
- * written once, there (the OAuth client's own in oauth/options.ts).
+ * config/client.ts, config/sessions.ts, config/access.ts, config/assertion.ts,
+ * config/upstream.ts; each default is written once, there (the OAuth client's own in
+ * oauth/options.ts).
  */
 import { readAccess, type AccessSettings } from './config/access'
 import { readAssertion, type AssertionConfig } from './config/assertion'
@@ -13,6 +14,7 @@ import { readClient, type ClientSettings } from './config/client'
 import { makeSettingReaders } from './config/readers'
 import { readProvider } from './config/provider'
 import { readSessions, type SessionSettings } from './config/sessions'
+import { readUpstream, type UpstreamSettings } from './config/upstream'
 import type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode } from './oauth/types'
 
 export type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode }
@@ -60,6 +62,8 @@ export interface Env {
   IDENTITY_JWT_PREVIOUS_PUBLIC_KEY?: string
   IDENTITY_JWT_AUDIENCE?: string
   IDENTITY_JWT_TTL_SECONDS?: string
+  PASS_ACCESS_TOKEN?: string
+  CLAIM_HEADERS?: string
 }
 
 /**
@@ -67,7 +71,8 @@ export interface Env {
  * The OAuth client's settings (provider, client id and secret, redirect URI, scope, auth methods,
  * timeout) are in `client`, exactly as the client is made from them.
  */
-export interface Config extends ClientSettings, SessionSettings, AccessSettings, AssertionConfig {
+export interface Config
+  extends ClientSettings, SessionSettings, AccessSettings, AssertionConfig, UpstreamSettings {
   /** `ORIGIN_URL`: where requests go on to (no query or fragment). */
   originUrl: URL
   /** The KV binding for sessions, login transactions and introspection verdicts. */
@@ -102,6 +107,7 @@ export function parseConfig(env: Env): Config {
   const access = readAccess(read)
   const redirectUri = client.client.redirectUri ? new URL(client.client.redirectUri) : undefined
   const assertion = readAssertion(read, redirectUri, originUrl)
+  const upstream = readUpstream(read)
   const sessions = env.SESSIONS
   if (!sessions || typeof sessions.get !== 'function' || typeof sessions.put !== 'function') {
     read.problem('the KV binding SESSIONS is missing (add [[kv_namespaces]] to wrangler.toml)')
@@ -114,6 +120,7 @@ export function parseConfig(env: Env): Config {
     ...sessionSettings,
     ...access,
     ...assertion,
+    ...upstream,
     sessions,
   })
 }

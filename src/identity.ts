@@ -15,4 +15,6 @@ export interface SessionClaims {
   name?: string
   /** From the `GROUPS_CLAIM` claim (an array of strings), when the provider sends it. */
   groups?: string[]
+  /** The `CLAIM_HEADERS` claims by name, each as its header value (session/claims.ts). */
+  extra?: Record<string, string>
 }

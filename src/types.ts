@@ -24,5 +24,10 @@ export interface AppEnv {
     clock: Clock
     /** Who the request is from: the session's claims, or a Bearer token's; null when unknown. */
     identity: SessionClaims | null
+    /**
+     * The access token behind `identity` (the session's, or the Bearer token); null without one.
+     * Goes upstream only with `PASS_ACCESS_TOKEN=true`.
+     */
+    accessToken: string | null
   }
 }

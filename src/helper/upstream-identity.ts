@@ -2,11 +2,11 @@
  * @module
  * Who a request goes to the origin as: the `identity` the session or Bearer check found, with its
  * signed assertion (proxy/identity-assertion.ts), taken from the isolate's memory while it is
- * fresh and signed otherwise.
+ * fresh and signed otherwise, and the opt-in headers (`CLAIM_HEADERS`, `PASS_ACCESS_TOKEN`).
  */
 import type { Context } from 'hono'
 import { ProxyError } from '../errors'
-import type { UpstreamIdentity } from '../proxy/forward'
+import { optInHeaders, type UpstreamIdentity } from '../proxy/forward'
 import { identityAssertion } from '../proxy/identity-assertion'
 import type { AppEnv } from '../types'
 
@@ -18,16 +18,18 @@ import type { AppEnv } from '../types'
 export async function upstreamIdentityOf(c: Context<AppEnv>): Promise<UpstreamIdentity | null> {
   const claims = c.get('identity')
   if (!claims) return null
+  const config = c.get('config')
   let assertion: string
   try {
     assertion = await identityAssertion(
       claims,
-      c.get('config').assertion,
+      config.assertion,
       c.get('memory'),
       c.get('clock').nowSeconds()
     )
   } catch (err) {
     throw new ProxyError('config_invalid', { cause: err })
   }
-  return { claims, assertion }
+  const extraHeaders = optInHeaders(claims, c.get('accessToken'), config)
+  return { claims, assertion, extraHeaders }
 }

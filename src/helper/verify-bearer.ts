@@ -64,7 +64,8 @@ export async function verifyByIntrospection(
   const claims = pickSessionClaims(
     undefined,
     { ...verdictClaims(verdict), ...userinfo },
-    config.groupsClaim
+    config.groupsClaim,
+    config.claimHeaders.map((h) => h.claim)
   )
   if (!claims) log('warn', 'auth.bearer.no_subject')
   return claims

@@ -57,6 +57,7 @@ export function bearerAuth({ verifyToken }: BearerAuthOptions) {
       })
     }
     c.set('identity', identity)
+    c.set('accessToken', token)
     await next()
   })
 }

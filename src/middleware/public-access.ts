@@ -33,7 +33,12 @@ export function publicAccess(fetchImpl?: typeof fetch) {
   return createMiddleware<AppEnv>(async function publicAccess(c, next) {
     const config = c.get('config')
     const request = c.req.raw
-    const target = { originUrl: config.originUrl, url: c.get('url'), path: c.get('path') }
+    const target = {
+      originUrl: config.originUrl,
+      url: c.get('url'),
+      path: c.get('path'),
+      alsoStrip: config.claimHeaderNames,
+    }
     const forward = { fetch: fetchImpl, headerNames: c.get('memory').headerNames }
     if (config.allowCorsPreflight && isCorsPreflight(request)) {
       return forwardToOrigin(preflightOnly(request), target, null, forward)

@@ -11,7 +11,10 @@ import type { AppEnv } from '../types'
 import { canonicalPath } from '../utils/canonical-path'
 import type { Clock } from '../utils/clock'
 
-/** Middleware factory: sets `url`, `path`, `memory` and `clock` (the given ones) and `identity`. */
+/**
+ * Middleware factory: sets `url`, `path`, `memory` and `clock` (the given ones), and an empty
+ * `identity` and `accessToken`.
+ */
 export function requestContext(memory: IsolateMemory, clock: Clock) {
   return createMiddleware<AppEnv>(async function requestContext(c, next) {
     const url = new URL(c.req.url)
@@ -20,6 +23,7 @@ export function requestContext(memory: IsolateMemory, clock: Clock) {
     c.set('memory', memory)
     c.set('clock', clock)
     c.set('identity', null)
+    c.set('accessToken', null)
     await next()
   })
 }

@@ -23,6 +23,7 @@ export const loadSession = createMiddleware<AppEnv>(async function loadSession(c
     try {
       const session = await resumeSession(id, keepAliveDepsOf(c))
       c.set('identity', session?.claims ?? null)
+      c.set('accessToken', session?.tokens.accessToken ?? null)
     } catch (err) {
       if (err instanceof SessionStoreUnavailableError) {
         throw new ProxyError('session_store_unavailable', { cause: err })

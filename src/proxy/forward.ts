@@ -11,6 +11,7 @@ import { ProxyError } from '../errors'
 import { isProxyCookieName } from '../session/cookie'
 import type { SessionClaims } from '../identity'
 import { canonicalPath } from '../utils/canonical-path'
+import type { ClaimHeader } from '../utils/claim-headers'
 import { makePrivate } from './cache-control'
 import { ASSERTION_HEADER } from './identity-assertion'
 import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
@@ -87,9 +88,10 @@ export function buildUpstreamHeaders(
   request: Request,
   identity: UpstreamIdentity | null,
   requestUrl: URL = new URL(request.url),
-  headerNames?: Memo<boolean>
+  headerNames?: Memo<boolean>,
+  alsoStrip?: ReadonlySet<string>
 ): Headers {
-  const headers = stripIdentityHeaders(new Headers(request.headers), headerNames)
+  const headers = stripIdentityHeaders(new Headers(request.headers), headerNames, alsoStrip)
   const cookie = stripProxyCookies(headers.get('cookie'))
   if (cookie === null) headers.delete('cookie')
   else headers.set('cookie', cookie)
@@ -101,6 +103,7 @@ export function buildUpstreamHeaders(
   if (identity) {
     setIdentityHeaders(headers, identity.claims)
     headers.set(ASSERTION_HEADER, identity.assertion)
+    for (const [name, value] of identity.extraHeaders ?? []) headers.set(name, value)
   }
   return headers
 }
@@ -111,6 +114,29 @@ export interface UpstreamIdentity {
   claims: SessionClaims
   /** The signed identity assertion (`X-Auth-Request-Jwt`, proxy/identity-assertion.ts). */
   assertion: string
+  /** Opt-in headers: `CLAIM_HEADERS`, `X-Forwarded-Access-Token` ({@link optInHeaders}). */
+  extraHeaders?: readonly (readonly [string, string])[]
+}
+
+/**
+ * The opt-in upstream headers oauth2-proxy and Pomerium users rely on: each `CLAIM_HEADERS` claim
+ * the user has (values cleaned at sign-in: session/claims.ts), and with `PASS_ACCESS_TOKEN` the
+ * access token in `X-Forwarded-Access-Token` (the session's, or the Bearer token).
+ */
+export function optInHeaders(
+  claims: SessionClaims,
+  accessToken: string | null,
+  options: { claimHeaders: readonly ClaimHeader[]; passAccessToken: boolean }
+): [string, string][] {
+  const headers: [string, string][] = []
+  for (const { claim, header } of options.claimHeaders) {
+    const value = claims.extra?.[claim]
+    if (value !== undefined) headers.push([header, value])
+  }
+  if (options.passAccessToken && accessToken) {
+    headers.push(['X-Forwarded-Access-Token', accessToken])
+  }
+  return headers
 }
 
 /** Where a request goes: the origin, and the request's URL and canonical path, parsed once. */
@@ -121,6 +147,8 @@ export interface UpstreamTarget {
   url: URL
   /** The canonical path of `url` (utils/canonical-path.ts). */
   path: string
+  /** More header names to remove in every spelling (`CLAIM_HEADERS`: config.claimHeaderNames). */
+  alsoStrip?: ReadonlySet<string>
 }
 
 /** Options for {@link forwardToOrigin}. */
@@ -155,7 +183,7 @@ export async function forwardToOrigin(
   const upstreamUrl = buildUpstreamUrl(target.originUrl, target.url, target.path)
   const init: RequestInit = {
     method: request.method,
-    headers: buildUpstreamHeaders(request, identity, target.url, headerNames),
+    headers: buildUpstreamHeaders(request, identity, target.url, headerNames, target.alsoStrip),
     body: hasBody ? request.body : null,
     redirect: 'manual',
     // Supported since compatibility date 2024-11-11 (`cache_option_enabled`); ours is later.

@@ -78,13 +78,22 @@ export function isIdentityHeaderName(name: string, memo?: Memo<boolean>): boolea
 /**
  * Removes every identity header from `headers`: any letter case, `_` for `-`, however often sent.
  * @param memo as for {@link isIdentityHeaderName}.
+ * @param alsoNames more names to remove in every spelling, normalised as
+ * {@link isIdentityHeaderName} does (lower case, non-alphanumerics as `-`): the `CLAIM_HEADERS`.
  * @returns the same `headers`, changed in place.
  */
-export function stripIdentityHeaders(headers: Headers, memo?: Memo<boolean>): Headers {
+export function stripIdentityHeaders(
+  headers: Headers,
+  memo?: Memo<boolean>,
+  alsoNames?: ReadonlySet<string>
+): Headers {
   const names: string[] = []
+  const more = alsoNames && alsoNames.size > 0 ? alsoNames : undefined
   // Headers iterates lower-cased names, one entry per name (repeated values are combined).
   for (const [name] of headers) {
-    if (isIdentityHeaderName(name, memo)) names.push(name)
+    if (isIdentityHeaderName(name, memo) || more?.has(name.replace(/[^a-z0-9]/g, '-'))) {
+      names.push(name)
+    }
   }
   for (const name of names) headers.delete(name)
   return headers

@@ -77,7 +77,13 @@ async function exchangeAtProvider(
       tokens.access_token,
       expectedSubject(idTokenClaims)
     )
-    return { tokens, claims: pickSessionClaims(idTokenClaims, userinfo, config.groupsClaim) }
+    const claims = pickSessionClaims(
+      idTokenClaims,
+      userinfo,
+      config.groupsClaim,
+      config.claimHeaders.map((h) => h.claim)
+    )
+    return { tokens, claims }
   } catch (err) {
     if (!(err instanceof OAuthClientError)) throw err
     log('warn', 'auth.callback.failed', {

@@ -34,6 +34,20 @@ function pickGroups(value: unknown): string[] {
 }
 
 /**
+ * A claim's value as one header value: a clean string, a number or boolean as JSON writes it, or
+ * an array of clean strings joined with `,` (those holding a comma left out, as for groups).
+ */
+function cleanHeaderValue(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  if (typeof value === 'boolean') return String(value)
+  if (Array.isArray(value)) {
+    const parts = pickGroups(value).filter((part) => !part.includes(','))
+    return parts.length ? cleanString(parts.join(',')) : undefined
+  }
+  return cleanString(value)
+}
+
+/**
  * The claims a session keeps.
  * - `sub`: the ID token's in oidc mode (userinfo's must match it; oauth4webapi checks that), else
  *   userinfo's. A `sub` that is present but not clean fails the sign-in.
@@ -41,12 +55,15 @@ function pickGroups(value: unknown): string[] {
  *   other than JSON `true` counts as `false`.
  * - `preferred_username`, `name`: userinfo first, then the ID token; unclean values are dropped.
  * - `groups`: the `groupsClaim` array, userinfo first, clean strings only.
+ * - `extra`: the `extraClaims` (`CLAIM_HEADERS`), userinfo first, each as one header value
+ *   ({@link cleanHeaderValue}); claims without a usable value are left out.
  * @returns the claims, or null when there is no usable `sub` (the caller refuses the identity).
  */
 export function pickSessionClaims(
   idTokenClaims: Record<string, unknown> | undefined,
   userinfo: Record<string, unknown> | undefined,
-  groupsClaim = DEFAULT_GROUPS_CLAIM
+  groupsClaim = DEFAULT_GROUPS_CLAIM,
+  extraClaims: readonly string[] = []
 ): SessionClaims | null {
   const sub = cleanString(idTokenClaims?.sub ?? userinfo?.sub)
   if (!sub) return null
@@ -66,6 +83,12 @@ export function pickSessionClaims(
   if (name) claims.name = name
   const groups = pickGroups(userinfo?.[groupsClaim] ?? idTokenClaims?.[groupsClaim])
   if (groups.length) claims.groups = groups
+  const extra: Record<string, string> = {}
+  for (const claim of extraClaims) {
+    const value = cleanHeaderValue(userinfo?.[claim]) ?? cleanHeaderValue(idTokenClaims?.[claim])
+    if (value !== undefined) extra[claim] = value
+  }
+  if (Object.keys(extra).length) claims.extra = extra
   return claims
 }
 
