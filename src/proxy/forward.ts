@@ -169,7 +169,8 @@ export interface ForwardOptions {
  * per-user cache key was the alternative; it would still store per-user copies at the edge, which
  * sign-out cannot clear. The answer then goes back `private` (proxy/cache-control.ts).
  * Without an identity the request and the answer keep the origin's caching.
- * @returns the origin's response, streaming: unchanged on public paths, made private otherwise.
+ * @returns the origin's response, streaming, its `Location` pointed at the site: with the origin's
+ * caching on public paths, made private otherwise.
  * @throws {ProxyError} `invalid_request` (400) for a path the origin would read differently;
  * `origin_unavailable` (502) when the origin cannot be reached.
  */
