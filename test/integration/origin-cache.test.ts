@@ -86,6 +86,9 @@ describe('caching of what the origin answers', () => {
     expect(res.headers.get('cache-control')).toBe('private')
     const echo = (await res.json()) as EchoedRequest
     expect(echo.headers['x-auth-request-user']).toBe('nora')
+    // workerd took the option: it asks caches on the way to step aside with these two.
+    expect(echo.headers['cache-control']).toBe('no-cache')
+    expect(echo.headers.pragma).toBe('no-cache')
     // And a public path through the same real origin, for contrast.
     const pub = await send(
       new Request(`${SITE}/healthz`, { headers: { accept: 'application/json' } }),
