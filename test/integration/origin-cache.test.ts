@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import type { EchoedRequest } from '../../dev/echo-types'
 import { createApp } from '../../src/app'
 import { send, sendTo, SITE, testEnv } from '../helpers/harness'
@@ -95,5 +95,25 @@ describe('caching of what the origin answers', () => {
       testEnv({ PUBLIC_PATHS: '/healthz' })
     )
     expect(pub.headers.get('cache-control')).toBeNull()
+  })
+})
+
+describe('a signed-in WebSocket', () => {
+  it('goes through with the identity and the assertion (the 101 is returned as it is)', async () => {
+    const w = world({ ORIGIN_URL: inject('wsOriginUrl') })
+    const { cookie } = await w.signIn('wendy')
+    const res = await w.send(
+      new Request(`${SITE}/socket`, {
+        headers: { cookie, upgrade: 'websocket', 'sec-websocket-version': '13' },
+      })
+    )
+    expect(res.status).toBe(101)
+    const ws = res.webSocket!
+    const message = new Promise<string>((resolve) => {
+      ws.addEventListener('message', (event) => resolve(String(event.data)))
+    })
+    ws.accept()
+    expect(JSON.parse(await message)).toEqual({ user: 'wendy', assertion: true })
+    ws.close()
   })
 })

@@ -8,6 +8,7 @@ import { startIdp } from '../../dev/idp.ts'
 import { startOrigin } from '../../dev/origin.ts'
 import { AUTHING_CLIENTS, REDIRECT_URIS, SITE, TEST_CLIENTS } from './clients.ts'
 import { publicJwkOf, TEST_IDENTITY_KEY } from './identity-keys.ts'
+import { startWsOrigin } from './ws-origin.ts'
 
 export default async function setup(project: TestProject) {
   const idp = await startIdp({
@@ -22,6 +23,7 @@ export default async function setup(project: TestProject) {
   // The origin checks the assertion as a real one would (npm jose), against the harness's key.
   const jwks = { keys: [JSON.parse(publicJwkOf(TEST_IDENTITY_KEY))] }
   const origin = await startOrigin(0, { verifyAssertion: { site: SITE, jwks } })
+  const wsOrigin = await startWsOrigin()
   const authing = await startAuthingFake(
     Object.values(AUTHING_CLIENTS).map((c) => ({
       id: c.id,
@@ -31,9 +33,10 @@ export default async function setup(project: TestProject) {
   )
   project.provide('issuer', idp.issuer)
   project.provide('originUrl', origin.url)
+  project.provide('wsOriginUrl', wsOrigin.url)
   project.provide('authingHost', authing.appHost)
   return async () => {
-    await Promise.all([idp.close(), origin.close(), authing.close()])
+    await Promise.all([idp.close(), origin.close(), authing.close(), wsOrigin.close()])
   }
 }
 
@@ -41,6 +44,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     issuer: string
     originUrl: string
+    wsOriginUrl: string
     authingHost: string
   }
 }

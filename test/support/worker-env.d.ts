@@ -3,6 +3,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     issuer: string
     originUrl: string
+    wsOriginUrl: string
     authingHost: string
   }
 }
