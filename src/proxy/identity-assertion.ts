@@ -43,7 +43,7 @@ export interface AssertionSettings {
 
 /** The isolate memory signing uses. */
 export interface AssertionMemory {
-  /** Signed assertions by key id and identity, each until it is due for re-signing. */
+  /** Signed assertions by key id, `iss`, `aud`, lifetime and identity, until due for re-signing. */
   assertions: MemoryCache<string>
   /** The imported signing key per settings object (so once per configuration and isolate). */
   signingKeys: WeakMap<AssertionSettings, Promise<CryptoKey>>
@@ -137,7 +137,11 @@ export async function identityAssertion(
   memory: AssertionMemory,
   nowSeconds: number
 ): Promise<string> {
-  const cacheKey = `${settings.signingKey.kid}\n${JSON.stringify(identityClaims(claims))}`
+  // Everything the assertion depends on but the clock: an isolate may serve several configurations.
+  const { kid } = settings.signingKey
+  const { issuer, audience, ttlSeconds } = settings
+  const identity = JSON.stringify(identityClaims(claims))
+  const cacheKey = `${kid}\n${issuer}\n${audience}\n${ttlSeconds}\n${identity}`
   const kept = memory.assertions.get(cacheKey, nowSeconds)
   if (kept !== undefined) return kept
   let key = memory.signingKeys.get(settings)
@@ -146,7 +150,7 @@ export async function identityAssertion(
     memory.signingKeys.set(settings, key)
   }
   const payload = assertionClaims(claims, settings, nowSeconds)
-  const assertion = await signAssertion(payload, settings.signingKey.kid, await key)
+  const assertion = await signAssertion(payload, kid, await key)
   if (cacheKey.length + assertion.length <= MAX_CACHED_ASSERTION_CHARS) {
     memory.assertions.set(cacheKey, assertion, payload.exp - REISSUE_BEFORE_EXPIRY_SECONDS)
   }

@@ -82,3 +82,17 @@ describe('identityAssertion', () => {
     expect((await verify(b)).groups).toEqual(['x', 'y'])
   })
 })
+
+describe('identityAssertion across configurations', () => {
+  it('does not reuse an assertion made for another audience or lifetime', async () => {
+    const m = memory()
+    const now = 1_800_000_000
+    const first = await identityAssertion({ sub: 'u' }, settings, m, now)
+    const other = { ...settings, audience: 'urn:other' }
+    const forOther = await identityAssertion({ sub: 'u' }, other, m, now)
+    expect(forOther).not.toBe(first)
+    const longer = { ...settings, ttlSeconds: 600 }
+    expect(await identityAssertion({ sub: 'u' }, longer, m, now)).not.toBe(first)
+    expect(await identityAssertion({ sub: 'u' }, settings, m, now)).toBe(first)
+  })
+})
