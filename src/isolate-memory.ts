@@ -69,7 +69,7 @@ export interface IsolateMemory {
   /** Whether a header name is an identity header, for the names seen last. */
   headerNames: Memo<boolean>
 
-  /** Signed identity assertions by key id, iss, aud, lifetime and identity, until due for re-signing. */
+  /** Signed identity assertions by key id, iss, aud, lifetime and identity, till due to re-sign. */
   assertions: MemoryCache<string>
   /** The imported assertion signing key per configuration (its settings object). */
   signingKeys: WeakMap<AssertionSettings, Promise<CryptoKey>>

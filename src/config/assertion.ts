@@ -14,7 +14,7 @@ import {
 } from '../utils/jwk'
 import type { SettingReaders } from './readers'
 
-/** Assertions live minutes, not hours: 5 by default, 2 to 60 allowed (re-signed 1 before expiry). */
+/** Assertions live minutes, not hours: 5 by default, 2 to 60 allowed (re-signed 1 before). */
 const DEFAULT_IDENTITY_JWT_TTL_SECONDS = 300
 const MIN_IDENTITY_JWT_TTL_SECONDS = 120
 const MAX_IDENTITY_JWT_TTL_SECONDS = 3600
