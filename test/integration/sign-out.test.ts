@@ -177,7 +177,7 @@ describe('/_auth/userinfo', () => {
       const w = world({ POST_LOGOUT_REDIRECT_URI: setting })
       const { cookie } = await w.signIn('ret')
       const res = await w.send(
-        new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie, origin: SITE } })
+        new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie } })
       )
       const location = new URL(res.headers.get('location')!)
       expect(location.searchParams.get('post_logout_redirect_uri')).toBe(expected)
