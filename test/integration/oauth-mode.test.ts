@@ -23,6 +23,28 @@ function authingEnv(overrides: Record<string, unknown> = {}): Env {
   })
 }
 
+/**
+ * response_mode=form_post: the provider's page POSTs code and state to the callback, a cross-site
+ * POST that carries the browser's SameSite=None cookies (the login cookies in `jar`) alone.
+ */
+async function postBack(atProvider: Response, jar: CookieJar, e: Env) {
+  const page = await atProvider.text()
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)![1]!
+  const callback = await send(
+    new Request(`${SITE}/_auth/callback`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        cookie: jar.header(),
+      },
+      body: new URLSearchParams({ code: field('code'), state: field('state') }).toString(),
+    }),
+    e
+  )
+  return { callback, code: field('code') }
+}
+
 /** Signs in through the fake: it answers the authorization request at once with a code. */
 async function signInAuthing(e: Env, path = '/dashboard?tab=1') {
   const { authorizeUrl, jar } = await startSignIn(path, e)
@@ -34,22 +56,7 @@ async function signInAuthing(e: Env, path = '/dashboard?tab=1') {
     code = location.searchParams.get('code')!
     callback = await send(navigation(location.href, { headers: { cookie: jar.header() } }), e)
   } else {
-    // response_mode=form_post: the provider's page POSTs code and state to the callback.
-    const page = await atProvider.text()
-    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)![1]!
-    code = field('code')
-    callback = await send(
-      new Request(`${SITE}/_auth/callback`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'text/html',
-          cookie: jar.header(),
-        },
-        body: new URLSearchParams({ code: field('code'), state: field('state') }).toString(),
-      }),
-      e
-    )
+    ;({ callback, code } = await postBack(atProvider, jar, e))
   }
   const cookie = callback.headers.getSetCookie().find((c) => c.includes('eap_session='))
   return { authorizeUrl, callback, cookie: cookie?.split(';')[0] ?? '', jar, code }
@@ -132,21 +139,9 @@ describe('the proxy against Authing in OAuth mode', () => {
     )
     const jar = new CookieJar()
     jar.store(start)
-    const page = await (await fetch(start.headers.get('location')!, { redirect: 'manual' })).text()
-    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)![1]!
     // The provider's cross-site POST: the browser sends the login cookie, not the Lax session one.
-    const callback = await send(
-      new Request(`${SITE}/_auth/callback`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'text/html',
-          cookie: jar.header(),
-        },
-        body: new URLSearchParams({ code: field('code'), state: field('state') }).toString(),
-      }),
-      e
-    )
+    const atProvider = await fetch(start.headers.get('location')!, { redirect: 'manual' })
+    const { callback } = await postBack(atProvider, jar, e)
     expect(callback.status).toBe(302)
     expect((await send(api(first.cookie), e)).status).toBe(401)
   })
