@@ -56,7 +56,9 @@ async function signInAuthing(e: Env, path = '/dashboard?tab=1') {
     code = location.searchParams.get('code')!
     callback = await send(navigation(location.href, { headers: { cookie: jar.header() } }), e)
   } else {
-    ;({ callback, code } = await postBack(atProvider, jar, e))
+    const posted = await postBack(atProvider, jar, e)
+    callback = posted.callback
+    code = posted.code
   }
   const cookie = callback.headers.getSetCookie().find((c) => c.includes('eap_session='))
   return { authorizeUrl, callback, cookie: cookie?.split(';')[0] ?? '', jar, code }
