@@ -60,6 +60,9 @@ const stack = await startStack({
 const yours = Object.keys({ ...fromFile, ...fromArgs })
 const demo = Object.keys(stack.vars).filter((name) => !yours.includes(name))
 const names = (list: string[]) => (list.length ? list.join(', ') : '(none)')
+const originLine = yours.includes('ORIGIN_URL')
+  ? `${stack.vars.ORIGIN_URL}   (yours; the demo origin is not used)`
+  : `${stack.originUrl}   (shows the request it received)`
 console.log(`
   edge-auth-proxy demo is running.
 
@@ -67,7 +70,7 @@ console.log(`
               (sign in with any username; no password)
     Sign out  ${stack.site}/_auth/logout
     Provider  ${stack.issuer}   (oidc-provider, demo client "${stack.clientId}")
-    Origin    ${stack.originUrl}   (shows the request it received)
+    Origin    ${originLine}
 
     Set by the demo:  ${names(demo)}
     Set by you:       ${names(yours)}   (.dev.vars, then npm start -- --var NAME:VALUE)

@@ -90,3 +90,24 @@ export function verdictClaims(verdict: TokenVerdict): Record<string, unknown> {
     ...(verdict.emailVerified !== undefined && { email_verified: verdict.emailVerified }),
   }
 }
+
+/**
+ * The claims of a Bearer request: the verdict's (see {@link verdictClaims}), with userinfo's over
+ * them. An email and its `email_verified` always come from the same answer: userinfo's when it
+ * names an email (its verification left out means unverified), else the verdict's. Mixing them
+ * would let one answer's verification vouch for the other's address.
+ */
+export function bearerClaims(
+  verdict: TokenVerdict,
+  userinfo: Record<string, unknown> | undefined
+): Record<string, unknown> {
+  const claims = { ...verdictClaims(verdict), ...userinfo }
+  if (!userinfo) return claims
+  if ('email' in userinfo) {
+    if (!('email_verified' in userinfo)) delete claims.email_verified
+  } else {
+    claims.email_verified = verdict.emailVerified
+    if (verdict.emailVerified === undefined) delete claims.email_verified
+  }
+  return claims
+}

@@ -5,7 +5,9 @@
  * fresh and signed otherwise, and the opt-in headers (`CLAIM_HEADERS`, `PASS_ACCESS_TOKEN`).
  */
 import type { Context } from 'hono'
+import { ConfigError } from '../config'
 import { ProxyError } from '../errors'
+import { log } from '../log'
 import { optInHeaders, type UpstreamIdentity } from '../proxy/forward'
 import { identityAssertion } from '../proxy/identity-assertion'
 import type { AppEnv } from '../types'
@@ -28,7 +30,14 @@ export async function upstreamIdentityOf(c: Context<AppEnv>): Promise<UpstreamId
       c.get('clock').nowSeconds()
     )
   } catch (err) {
-    throw new ProxyError('config_invalid', { cause: err })
+    // The key parsed at start but WebCrypto refuses it: a configuration problem, named (never
+    // its value) on the page and in the log, as the other configuration problems are.
+    const problem = 'IDENTITY_JWT_PRIVATE_KEY is not a usable P-256 private key'
+    log('error', 'config.invalid', {
+      problems: problem,
+      cause: err instanceof Error ? err.name : undefined,
+    })
+    throw new ProxyError('config_invalid', { cause: new ConfigError([problem]) })
   }
   const extraHeaders = optInHeaders(claims, c.get('accessToken'), config)
   return { claims, assertion, extraHeaders }

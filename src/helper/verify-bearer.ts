@@ -7,7 +7,7 @@
  */
 import type { Context } from 'hono'
 import { checkToken, tokenHash } from '../cache/introspection-cache'
-import { isIssuedTo, verdictClaims } from '../cache/token-verdict'
+import { bearerClaims, isIssuedTo } from '../cache/token-verdict'
 import { proxyErrorFromProviderFailure } from '../errors'
 import type { SessionClaims } from '../identity'
 import { log } from '../log'
@@ -51,19 +51,20 @@ export async function verifyByIntrospection(
   ).catch(notAToken)
   if (!verdict?.active || !isIssuedTo(verdict, config.client.clientId)) return null
 
-  let userinfo: Record<string, unknown> | null | undefined
+  let userinfo: Record<string, unknown> | undefined
   if (config.bearerUserinfo) {
     const hash = await tokenHash(token, memory.tokenHashes)
     userinfo = memory.userinfoClaims.get(hash, nowSeconds)
     if (!userinfo) {
-      userinfo = await oauth.getUserInfoByAccessToken(token, verdict.sub).catch(notAToken)
-      if (!userinfo) return null
+      const answer = await oauth.getUserInfoByAccessToken(token, verdict.sub).catch(notAToken)
+      if (!answer) return null
+      userinfo = answer
       memory.userinfoClaims.set(hash, userinfo, verdict.cachedUntil)
     }
   }
   const claims = pickSessionClaims(
     undefined,
-    { ...verdictClaims(verdict), ...userinfo },
+    bearerClaims(verdict, userinfo),
     config.groupsClaim,
     config.claimHeaders.map((h) => h.claim)
   )

@@ -26,7 +26,16 @@
 const SHARED_ONLY_DIRECTIVES = new Set(['public', 's-maxage', 'proxy-revalidate'])
 
 /** Headers that address CDNs and other shared caches directly. */
-const CDN_CACHE_HEADERS = ['cdn-cache-control', 'cloudflare-cdn-cache-control', 'surrogate-control']
+const CDN_CACHE_HEADERS = [
+  'cdn-cache-control',
+  'cloudflare-cdn-cache-control',
+  'surrogate-control',
+  // Other CDNs' and reverse proxies' own (Akamai, nginx, Vercel, Fastly).
+  'edge-control',
+  'x-accel-expires',
+  'vercel-cdn-cache-control',
+  'fastly-cache-control',
+]
 
 /**
  * The directives of a `Cache-Control` value (RFC 9111 5.2): split on commas outside quoted

@@ -15,7 +15,7 @@ import type { ClaimHeader } from '../utils/claim-headers'
 import { makePrivate } from './cache-control'
 import { ASSERTION_HEADER } from './identity-assertion'
 import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
-import { LOCATION_HEADERS, siteLocation } from './location'
+import { LOCATION_HEADERS, siteLocationHeader } from './location'
 
 /** True for a `name=value` (or bare `name`) cookie pair that is one of the proxy's cookies. */
 function isProxyCookiePair(pair: string): boolean {
@@ -211,7 +211,8 @@ function finishResponse(response: Response, target: UpstreamTarget, withIdentity
   const rewrites: [string, string][] = []
   for (const name of LOCATION_HEADERS) {
     const value = response.headers.get(name)
-    const rewritten = value === null ? null : siteLocation(value, target.originUrl, target.url)
+    const rewritten =
+      value === null ? null : siteLocationHeader(name, value, target.originUrl, target.url)
     if (rewritten !== null) rewrites.push([name, rewritten])
   }
   if (!withIdentity && rewrites.length === 0) return response

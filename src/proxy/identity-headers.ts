@@ -13,7 +13,23 @@ import type { SessionClaims } from '../identity'
  * client copy is removed, whatever follows the prefix. The proxy sets `X-Forwarded-Host`,
  * `-Proto` and `-For` itself afterwards (forward.ts).
  */
-const PROXY_SET_PREFIXES = ['x-auth-request-', 'x-forwarded-', 'x-original-']
+const PROXY_SET_PREFIXES = [
+  'x-auth-request-',
+  'x-forwarded-',
+  'x-original-',
+  // Other proxies' and platforms' identity sets: Kubernetes front-proxy, Pomerium, AWS ALB,
+  // Google IAP, Azure App Service, client-certificate forwarding (IIS ARR, nginx, Envoy).
+  'x-remote-',
+  'x-webauth-',
+  'x-pomerium-',
+  'x-amzn-oidc-',
+  'x-goog-authenticated-user-',
+  'x-goog-iap-',
+  'x-ms-client-principal',
+  'x-ssl-client-',
+  'x-arr-',
+  'x-envoy-',
+]
 /**
  * Other headers that origins trust for who the user is, where the request came from, which URL,
  * scheme or method it had; a client's copy is always removed.
@@ -21,12 +37,25 @@ const PROXY_SET_PREFIXES = ['x-auth-request-', 'x-forwarded-', 'x-original-']
 const UNTRUSTED_CLIENT_HEADERS = new Set([
   // RFC 7239: removed rather than trusted or rewritten (the proxy sends the de facto ones).
   'forwarded',
+  'x-forwarded',
+  // Host overrides (a Host header poisoning by another name).
+  'x-host',
+  'x-http-host-override',
+  'x-override-url',
+  'x-script-name',
+  'script-name',
   // Client addresses (nginx, Akamai/Cloudflare Enterprise, Rack, Apache).
   'x-real-ip',
   'true-client-ip',
   'x-client-ip',
   'x-cluster-client-ip',
   'client-ip',
+  'x-originating-ip',
+  'fastly-client-ip',
+  'x-proxyuser-ip',
+  // Client certificates, as TLS-terminating proxies pass them.
+  'x-client-cert',
+  'ssl-client-cert',
   // Scheme: Rack/Django read these for "the request was https".
   'x-url-scheme',
   'x-scheme',
@@ -36,8 +65,12 @@ const UNTRUSTED_CLIENT_HEADERS = new Set([
   'remote-email',
   'remote-groups',
   'remote-name',
-  'x-remote-user',
-  'x-webauth-user',
+  'x-auth-user',
+  'x-authenticated-user',
+  'x-proxy-user',
+  'x-user',
+  'x-email',
+  'x-grafana-user',
   'cf-access-authenticated-user-email',
   'cf-access-jwt-assertion',
   // Credentials meant for a proxy: never the origin's business.
@@ -49,6 +82,7 @@ const UNTRUSTED_CLIENT_HEADERS = new Set([
   'x-http-method-override',
   'x-http-method',
   'x-method-override',
+  'x-method',
 ])
 
 /**

@@ -49,7 +49,18 @@ const RESERVED = new Set([
   'content-length',
   'content-type',
   'content-encoding',
+  'origin',
+  'referer',
+  'set-cookie',
+  'cookie2',
 ])
+/** Prefixes of headers a claim may not take: the browser's own (`Sec-`) and Cloudflare's. */
+const RESERVED_PREFIXES = ['sec-', 'cf-']
+/**
+ * Claims a claim header may not carry: the email, which the proxy forwards itself only when the
+ * provider says it is verified (`X-Auth-Request-Email`, the assertion).
+ */
+const FORWARDED_CLAIMS = new Set(['email'])
 
 /** A header name as CGI-style origins read it: lower case, every non-alphanumeric as `-`. */
 export function normaliseHeaderName(name: string): string {
@@ -81,8 +92,14 @@ export function parseClaimHeaders(text: string | undefined): {
       return
     }
     const normalised = normaliseHeaderName(header)
-    if (RESERVED.has(normalised)) {
+    if (RESERVED.has(normalised) || RESERVED_PREFIXES.some((p) => normalised.startsWith(p))) {
       problems.push(`${where} names a header the proxy sets or the request needs`)
+      return
+    }
+    if (FORWARDED_CLAIMS.has(claim)) {
+      problems.push(
+        `${where} names a claim the proxy forwards itself, verified (X-Auth-Request-Email)`
+      )
       return
     }
     if (seen.has(normalised)) {

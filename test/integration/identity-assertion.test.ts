@@ -188,6 +188,12 @@ describe('the signed identity assertion (X-Auth-Request-Jwt)', () => {
     const { cookie } = await signIn('/', 'bad', e)
     const res = await send(api(cookie), e)
     expect(res.status).toBe(500)
-    expect(await res.text()).not.toContain(bad.d!)
+    const body = await res.text()
+    expect(body).not.toContain(bad.d!)
+    // It says which setting, as every configuration problem does.
+    expect(JSON.parse(body)).toMatchObject({
+      error: 'config_invalid',
+      problems: ['IDENTITY_JWT_PRIVATE_KEY is not a usable P-256 private key'],
+    })
   })
 })

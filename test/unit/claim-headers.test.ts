@@ -34,6 +34,11 @@ describe('parseClaimHeaders', () => {
     ['sub:Authorization', 'entry 1 names a header the proxy sets or the request needs'],
     ['sub:X-Forwarded-Access-Token', 'entry 1 names a header the proxy sets or the request needs'],
     ['a:X-A,b:x_a', 'entry 2 repeats a header'],
+    ['name:Origin', 'entry 1 names a header the proxy sets or the request needs'],
+    ['name:Sec-Fetch-Site', 'entry 1 names a header the proxy sets or the request needs'],
+    ['name:Set-Cookie', 'entry 1 names a header the proxy sets or the request needs'],
+    ['name:CF-Connecting-IP', 'entry 1 names a header the proxy sets or the request needs'],
+    ['email:X-Email', 'entry 1 names a claim the proxy forwards itself'],
   ])('refuses %s: %s', (text, expected) => {
     const { problems } = parseClaimHeaders(text)
     expect(problems).toHaveLength(1)

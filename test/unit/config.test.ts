@@ -301,3 +301,21 @@ describe('configWarnings', () => {
     expect(configWarnings(parseConfig(valid({ OAUTH_PROTOCOL: 'oauth' })))).toEqual([])
   })
 })
+
+describe('CLAIM_HEADERS against what the proxy strips', () => {
+  it.each([
+    'name:X-Forwarded-User',
+    'name:X-Real-IP',
+    'name:X-HTTP-Method-Override',
+    'name:X_User',
+  ])('refuses %s: a claim may not pose as a header the proxy strips as untrusted', (setting) => {
+    expect(() => parseConfig(valid({ CLAIM_HEADERS: setting }))).toThrow(
+      /CLAIM_HEADERS header 1 is one the proxy strips as untrusted/
+    )
+  })
+
+  it('takes a header under the proxy own prefix', () => {
+    const config = parseConfig(valid({ CLAIM_HEADERS: 'name:X-Auth-Request-Name' }))
+    expect(config.claimHeaders.map((h) => h.header)).toEqual(['X-Auth-Request-Name'])
+  })
+})

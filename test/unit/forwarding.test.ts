@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { stripProxyCookies } from '../../src/proxy/forward'
-import { siteLocation } from '../../src/proxy/location'
+import { siteLocation, siteLocationHeader } from '../../src/proxy/location'
 
 describe('stripProxyCookies', () => {
   it.each([
@@ -39,5 +39,20 @@ describe('siteLocation', () => {
     ['http://[bad', 'http://origin.test', null],
   ])('%s under ORIGIN_URL=%s -> %s', (value, origin, expected) => {
     expect(siteLocation(value, new URL(origin), site)).toBe(expected)
+  })
+})
+
+describe('siteLocationHeader: Refresh', () => {
+  const site = new URL('https://app.example.com/page')
+  const origin = new URL('http://origin.test/base/')
+  it.each([
+    ['0; url=http://origin.test/base/x', '0; url=https://app.example.com/x'],
+    ['5;URL="http://origin.test/base/y?z=1"', '5;URL=https://app.example.com/y?z=1'],
+    ['0, http://origin.test/base/', '0, https://app.example.com/'],
+    ['3', null],
+    ['0; url=https://elsewhere.test/', null],
+    ['0; url=/relative', null],
+  ])('%s -> %s', (value, expected) => {
+    expect(siteLocationHeader('refresh', value, origin, site)).toBe(expected)
   })
 })

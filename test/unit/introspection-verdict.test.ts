@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { forgetToken, tokenHash } from '../../src/cache/introspection-cache'
-import { verdictFrom } from '../../src/cache/token-verdict'
+import { bearerClaims, verdictFrom } from '../../src/cache/token-verdict'
 import { createIsolateMemory } from '../../src/isolate-memory'
 
 const NOW = 1_800_000_000
@@ -65,5 +65,39 @@ describe('tokenHash', () => {
     expect(await forgetToken(token, tokenHashes)).toBe(key)
     expect(tokenHashes.get(token)).toBeUndefined()
     expect(await tokenHash(token, tokenHashes)).toBe(key)
+  })
+})
+
+describe('bearerClaims: an email and its verification come from one answer', () => {
+  const verdict = verdictFrom(
+    { active: true, sub: 'u1', email: 'mallory@gmail.example', email_verified: true },
+    NOW,
+    60,
+    10
+  )
+
+  it('takes both from userinfo when userinfo names an email, verified or not', () => {
+    expect(bearerClaims(verdict, { email: 'ceo@corp.example' })).toMatchObject({
+      email: 'ceo@corp.example',
+    })
+    expect(bearerClaims(verdict, { email: 'ceo@corp.example' })).not.toHaveProperty(
+      'email_verified'
+    )
+    expect(
+      bearerClaims(verdict, { email: 'ceo@corp.example', email_verified: true })
+    ).toMatchObject({ email: 'ceo@corp.example', email_verified: true })
+  })
+
+  it("keeps the introspection answer's pair when userinfo names no email", () => {
+    expect(bearerClaims(verdict, { name: 'M', email_verified: false })).toMatchObject({
+      email: 'mallory@gmail.example',
+      email_verified: true,
+      name: 'M',
+    })
+    expect(bearerClaims(verdict, undefined)).toMatchObject({
+      sub: 'u1',
+      email: 'mallory@gmail.example',
+      email_verified: true,
+    })
   })
 })
