@@ -15,6 +15,7 @@ import { makeSettingReaders } from './config/readers'
 import { readProvider } from './config/provider'
 import { readSessions, type SessionSettings } from './config/sessions'
 import { readUpstream, type UpstreamSettings } from './config/upstream'
+import { checkUnknownSettings } from './config/unknown-settings'
 import type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode } from './oauth/types'
 
 export type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode }
@@ -77,6 +78,8 @@ export interface Config
   originUrl: URL
   /** The KV binding for sessions, login transactions and introspection verdicts. */
   sessions: KVNamespace
+  /** Variables the proxy does not read and that do not look like its own (names only, sorted). */
+  unknownSettings: readonly string[]
 }
 
 /** Thrown by {@link parseConfig}: `problems` names every bad setting and why, never its value. */
@@ -112,6 +115,9 @@ export function parseConfig(env: Env): Config {
   if (!sessions || typeof sessions.get !== 'function' || typeof sessions.put !== 'function') {
     read.problem('the KV binding SESSIONS is missing (add [[kv_namespaces]] to wrangler.toml)')
   }
+  // Last: by now every part has read its settings, so `read.names` is the list of known ones.
+  const unknown = checkUnknownSettings(env as unknown as Record<string, unknown>, read.names)
+  unknown.problems.forEach(read.problem)
 
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
@@ -122,6 +128,7 @@ export function parseConfig(env: Env): Config {
     ...assertion,
     ...upstream,
     sessions,
+    unknownSettings: Object.freeze(unknown.others),
   })
 }
 
@@ -135,6 +142,9 @@ export function configWarnings(config: Config): string[] {
     warnings.push(
       'OAUTH_PKCE=false in oauth mode: with no nonce either, nothing ties a code to the browser that asked for it (RFC 9700 4.5)'
     )
+  }
+  if (config.unknownSettings.length) {
+    warnings.push(`variables this proxy does not read: ${config.unknownSettings.join(', ')}`)
   }
   return warnings
 }

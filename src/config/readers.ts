@@ -10,16 +10,25 @@ import { isLoopbackHost } from '../utils/loopback'
  * Makes the readers over one `env`. Each reader returns the parsed value (or a fallback, or
  * undefined) and, for a bad value, adds a problem to `problems` and the name to the returned
  * `failed` set. `problem` adds a problem of the caller's own (one setting against another).
- * @returns `{ text, required, url, integer, oneOf, boolean, problem, failed }`.
+ * Every name asked for is added to `names`: after the parts of the configuration have read theirs,
+ * it is the list of known settings (config/unknown-settings.ts), so none can be left out of it.
+ * @returns `{ text, required, url, integer, oneOf, boolean, raw, problem, failed, names }`.
  */
 export function makeSettingReaders(env: Record<string, unknown>, problems: string[]) {
   const failed = new Set<string>()
+  const names = new Set<string>()
   const fail = (name: string, problem: string) => {
     failed.add(name)
     problems.push(problem)
   }
+  /** The raw value: a string, or what wrangler makes of a TOML table or array (JSON). */
+  const raw = (name: string): unknown => {
+    names.add(name)
+    return env[name]
+  }
   const text = (name: string): string | undefined => {
     const value = env[name]
+    names.add(name)
     if (value === undefined || value === null) return undefined
     if (typeof value !== 'string') {
       fail(name, `${name} must be a string`)
@@ -99,7 +108,7 @@ export function makeSettingReaders(env: Record<string, unknown>, problems: strin
     problems.push(sentence)
   }
 
-  return { text, required, url, integer, oneOf, boolean, problem, failed }
+  return { text, required, url, integer, oneOf, boolean, raw, problem, failed, names }
 }
 
 /** The readers {@link makeSettingReaders} makes, as each part of the configuration takes them. */

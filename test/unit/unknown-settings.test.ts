@@ -1,0 +1,168 @@
+/// <reference types="vite/client" />
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, configWarnings, parseConfig, type Env } from '../../src/config'
+import { checkUnknownSettings } from '../../src/config/unknown-settings'
+import { editDistance } from '../../src/utils/edit-distance'
+
+const valid = (extra: Record<string, unknown> = {}): Env =>
+  ({
+    SESSIONS: (env as unknown as Env).SESSIONS,
+    ORIGIN_URL: 'https://origin.example.com',
+    OAUTH_ISSUER: 'https://idp.example.com/oidc',
+    CLIENT_ID: 'client',
+    CLIENT_SECRET: 'super-secret-value',
+    REDIRECT_URI: 'https://app.example.com/_auth/callback',
+    COOKIE_SECRET: 'c'.repeat(32),
+    ...extra,
+  }) as Env
+
+function problems(extra: Record<string, unknown>): string[] {
+  try {
+    parseConfig(valid(extra))
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError)
+    return [...(err as ConfigError).problems]
+  }
+  return []
+}
+
+describe('a variable that looks like a setting of ours', () => {
+  it.each([
+    ['ALLOWED_EMAIL_DOMAIN', 'ALLOWED_EMAIL_DOMAINS'],
+    ['ALLOWED_EMAIL_DOMAINSS', 'ALLOWED_EMAIL_DOMAINS'],
+    ['ALLOWED_EMAILS_DOMAINS', 'ALLOWED_EMAIL_DOMAINS'],
+    ['ALLOWD_EMAIL_DOMAINS', 'ALLOWED_EMAIL_DOMAINS'],
+    ['ALLOWED_EMAIL_DOMIANS', 'ALLOWED_EMAIL_DOMAINS'],
+    ['allowed_email_domains', 'ALLOWED_EMAIL_DOMAINS'],
+    ['ALLOWED-EMAIL-DOMAINS', 'ALLOWED_EMAIL_DOMAINS'],
+    ['ALLOWED_EMAIL', 'ALLOWED_EMAILS'],
+    ['ALLOWED_GROUP', 'ALLOWED_GROUPS'],
+    ['ALLOW_GROUPS', 'ALLOWED_GROUPS'],
+    ['ALLOWED_GROUPSS', 'ALLOWED_GROUPS'],
+    ['PUBLIC_PATH', 'PUBLIC_PATHS'],
+    ['PUBLICPATHS', 'PUBLIC_PATHS'],
+    ['ORIGIN_URI', 'ORIGIN_URL'],
+    ['OAUTH_ISSUR', 'OAUTH_ISSUER'],
+    ['OAUTH_SCOPES', 'OAUTH_SCOPE'],
+    ['CLIENTID', 'CLIENT_ID'],
+    ['COOKIE_SECERT', 'COOKIE_SECRET'],
+    ['SESSION_MAX_AGE', 'SESSION_MAX_AGE_SECONDS'],
+    ['SESSION_IDLE_SECOND', 'SESSION_IDLE_SECONDS'],
+    ['INTROSPECTON', 'INTROSPECTION'],
+    ['GROUP_CLAIM', 'GROUPS_CLAIM'],
+    ['ALLOW_UNVERIFIED_EMAILS', 'ALLOW_UNVERIFIED_EMAIL'],
+    ['REDIRECT_URL', 'REDIRECT_URI'],
+  ])('%s is an error that suggests %s', (name, meant) => {
+    const found = problems({ [name]: 'corp.example' })
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatch(new RegExp(`^${name} is not a setting of this proxy`))
+    expect(found[0]).toMatch(new RegExp(`did you mean ${meant}\\?$`))
+  })
+
+  it.each([
+    ['ALLOWED_DOMAINS', 'ALLOWED_'],
+    ['OAUTH_CLIENT_SECRET', 'OAUTH_'],
+    ['SESSION_LIFETIME', 'SESSION_'],
+    ['COOKIE_DOMAIN', 'COOKIE_'],
+    ['INTROSPECTION_URL', 'INTROSPECTION_'],
+    ['ALLOW_ALL', 'ALLOW_'],
+  ])('%s carries our prefix %s: an error', (name, prefix) => {
+    const found = problems({ [name]: 'x' })
+    expect(found).toHaveLength(1)
+    expect(found[0]).toContain(
+      `${name} is not a setting of this proxy (${prefix}... names are ours)`
+    )
+  })
+
+  it('never echoes the value', () => {
+    const secret = 'do-not-print-me-0123456789'
+    const found = problems({ ALLOWED_EMAIL_DOMAIN: secret, OAUTH_SECRET: secret })
+    expect(found).toHaveLength(2)
+    expect(found.join(' ')).not.toContain('do-not')
+  })
+
+  it('counts a TOML table or array (JSON) as a variable', () => {
+    expect(problems({ PUBLIC_PATH: ['/a'] })[0]).toContain('did you mean PUBLIC_PATHS?')
+  })
+})
+
+describe('other variables', () => {
+  it('are listed by name in one warning', () => {
+    const config = parseConfig(valid({ DEBUG: 'secret-ish', FEATURE_X: 'on', NODE_ENV: 'prod' }))
+    expect(config.unknownSettings).toEqual(['DEBUG', 'FEATURE_X', 'NODE_ENV'])
+    const warnings = configWarnings(config)
+    expect(warnings).toEqual(['variables this proxy does not read: DEBUG, FEATURE_X, NODE_ENV'])
+    expect(warnings.join()).not.toContain('secret-ish')
+  })
+
+  it('leave out bindings (objects with methods, or of a class)', () => {
+    class Namespace {
+      get() {}
+    }
+    const config = parseConfig(
+      valid({
+        SESSION: new Namespace(),
+        OAUTH_LIMITER: { limit: async () => ({ success: true }) },
+        COOKIE_JAR: new Map(),
+      })
+    )
+    expect(config.unknownSettings).toEqual([])
+    expect(configWarnings(config)).toEqual([])
+  })
+
+  it('are none for a plain configuration', () => {
+    expect(configWarnings(parseConfig(valid()))).toEqual([])
+  })
+})
+
+describe('the known names', () => {
+  // Every name a part of the configuration reads: the literal names in src/config.ts and src/config/.
+  const sources = import.meta.glob<string>(['../../src/config.ts', '../../src/config/*.ts'], {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  })
+  const literal = new Set(
+    Object.values(sources).flatMap((text) =>
+      [...text.matchAll(/'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,})'/g)].map((m) => m[1]!)
+    )
+  )
+
+  it('are every name the configuration reads, whatever the other settings say', () => {
+    for (const overrides of [{}, { OAUTH_PROTOCOL: 'oauth', TOKEN_ENDPOINT_AUTH_METHOD: 'none' }]) {
+      // The names parseConfig asks `env` for (the readers ask for each name they read).
+      const asked = new Set<string>()
+      const watched = new Proxy(valid(overrides) as unknown as Record<string, unknown>, {
+        get(target, key) {
+          if (typeof key === 'string') asked.add(key)
+          return target[key as string]
+        },
+      })
+      parseConfig(watched as unknown as Env)
+      expect([...literal].filter((name) => !asked.has(name))).toEqual([])
+    }
+  })
+})
+
+describe('editDistance', () => {
+  it.each([
+    ['', '', 0],
+    ['ABC', 'ABC', 0],
+    ['ABC', 'AB', 1],
+    ['ABC', 'ACB', 1],
+    ['ABCD', 'BADC', 2],
+    ['KITTEN', 'SITTING', 3],
+  ])('%s to %s is %i', (a, b, d) => {
+    expect(editDistance(a, b)).toBe(d)
+    expect(editDistance(b, a)).toBe(d)
+  })
+
+  it('stops past the limit', () => {
+    expect(editDistance('ALLOWED_EMAILS', 'ORIGIN_URL', 2)).toBe(3)
+  })
+})
+
+it('checkUnknownSettings skips the known names', () => {
+  expect(checkUnknownSettings({ A_B: 'x' }, new Set(['A_B']))).toEqual({ problems: [], others: [] })
+})
