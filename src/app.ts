@@ -1,7 +1,7 @@
 /**
  * @module
  * The app, top to bottom: configuration, the `/_auth/*` routes, then every other request through
- * the session check to the origin. One `onError` renders every failure.
+ * its rule (`ROUTES`), the session check and who may enter, to its origin. One `onError` renders every failure.
  */
 import { Hono } from 'hono'
 import { ProxyError } from './errors'
@@ -16,6 +16,7 @@ import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
 import { bearerAuth } from './middleware/bearer'
 import { publicAccess } from './middleware/public-access'
+import { matchRoute } from './middleware/route'
 import { forwardToOrigin } from './proxy/forward'
 import { callback, callbackBodyLimit } from './routes/callback'
 import { jwks } from './routes/jwks'
@@ -59,6 +60,7 @@ export function createApp(options: AppOptions = {}) {
 
   app.all(
     '*',
+    matchRoute,
     publicAccess(options.fetch),
     loadSession,
     bearerAuth({ verifyToken: verifyByIntrospection }),
@@ -66,7 +68,7 @@ export function createApp(options: AppOptions = {}) {
     requireAllowed,
     async function proxy(c) {
       const target = {
-        originUrl: c.get('config').originUrl,
+        originUrl: c.get('route')?.originUrl ?? c.get('config').originUrl,
         url: c.get('url'),
         path: c.get('path'),
         alsoStrip: c.get('config').claimHeaderNames,

@@ -8,6 +8,8 @@
  * config/upstream.ts; each default is written once, there (the OAuth client's own in
  * oauth/options.ts).
  */
+import { isOpen } from './access/allow-list'
+import { ruleLabel } from './access/routes'
 import { readAccess, type AccessSettings } from './config/access'
 import { readAssertion, type AssertionConfig } from './config/assertion'
 import { readClient, type ClientSettings } from './config/client'
@@ -65,6 +67,8 @@ export interface Env {
   IDENTITY_JWT_TTL_SECONDS?: string
   PASS_ACCESS_TOKEN?: string
   CLAIM_HEADERS?: string
+  /** Per-route policies: a JSON string, or the list wrangler makes of `[[vars.ROUTES]]` tables. */
+  ROUTES?: string | unknown[]
 }
 
 /**
@@ -141,6 +145,12 @@ export function configWarnings(config: Config): string[] {
   if (config.client.protocol === 'oauth' && !config.pkce) {
     warnings.push(
       'OAUTH_PKCE=false in oauth mode: with no nonce either, nothing ties a code to the browser that asked for it (RFC 9700 4.5)'
+    )
+  }
+  const open = config.routes.filter((r) => r.action === 'authenticated')
+  if (open.length && !isOpen(config.allowList)) {
+    warnings.push(
+      `ROUTES rules ${open.map(ruleLabel).join(', ')} let in any signed-in user: ALLOWED_* applies only where no rule matches`
     )
   }
   if (config.unknownSettings.length) {

@@ -69,6 +69,8 @@ export interface ProxyErrorOptions {
   cause?: unknown
   /** Extra response headers (e.g. `WWW-Authenticate`). */
   headers?: Record<string, string>
+  /** The rule that refused (`forbidden`): its name, or its place (`ROUTES[2]`). */
+  rule?: string
 }
 
 /** A failure with a code from {@link ERRORS}, rendered by the app's one `onError`. */
@@ -80,6 +82,7 @@ export class ProxyError extends HTTPException {
   readonly signIn: boolean
   readonly returnTo: string
   readonly headers: Record<string, string>
+  readonly rule: string | undefined
   constructor(code: ErrorCode, options: ProxyErrorOptions = {}) {
     const [status, title, defaultDescription] = ERRORS[code]
     const description = options.description ?? defaultDescription
@@ -91,6 +94,7 @@ export class ProxyError extends HTTPException {
     this.signIn = options.signIn ?? false
     this.returnTo = options.returnTo ?? '/'
     this.headers = options.headers ?? {}
+    this.rule = options.rule
   }
 }
 

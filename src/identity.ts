@@ -17,4 +17,6 @@ export interface SessionClaims {
   groups?: string[]
   /** The `CLAIM_HEADERS` claims by name, each as its header value (session/claims.ts). */
   extra?: Record<string, string>
+  /** The claims `ROUTES` rules name (access/routes.ts), each as its clean string values. */
+  ruleClaims?: Record<string, string[]>
 }

@@ -3,6 +3,7 @@
  * The Hono environment of the app: bindings, and the per-request variables set by middleware.
  */
 import type { Config, Env } from './config'
+import type { RouteRule } from './access/routes'
 import type { OAuthClient } from './oauth/client'
 import type { SessionClaims } from './identity'
 import type { IsolateMemory } from './isolate-memory'
@@ -22,6 +23,8 @@ export interface AppEnv {
     memory: IsolateMemory
     /** The clock every time check reads (injected in tests). */
     clock: Clock
+    /** The rule the request falls under (middleware/route.ts); null for the default. */
+    route: RouteRule | null
     /** Who the request is from: the session's claims, or a Bearer token's; null when unknown. */
     identity: SessionClaims | null
     /**

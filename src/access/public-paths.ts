@@ -6,7 +6,7 @@
  * `/assets` or `/assetsX`). `GET` also allows `HEAD`. Matching is on the canonical path
  * (utils/canonical-path.ts); a path with an ambiguous sequence never matches.
  */
-import { isAmbiguousPath } from '../utils/canonical-path'
+import { canonicalPath, isAmbiguousPath } from '../utils/canonical-path'
 
 /** One parsed pattern. */
 export interface PublicPath {
@@ -41,18 +41,29 @@ export function parsePublicPaths(value: string | undefined): {
     const bad = (why: string) => problems.push(`PUBLIC_PATHS entry ${index + 1} ${why}`)
     if (parts.length > 2 || !pathPart) return bad('must be "[METHODS] /path"')
     if (!methods.every((m) => METHOD.test(m))) return bad('has a bad method list')
-    if (
-      !pathPart.startsWith('/') ||
-      isAmbiguousPath(pathPart) ||
-      /[?#*]/.test(pathPart.replace(/\/\*$/, ''))
-    ) {
-      return bad('must be a plain path starting with /, optionally ending in /*')
-    }
+    const pattern = parsePathPattern(pathPart)
+    if (!pattern) return bad('must be a plain path starting with /, optionally ending in /*')
     if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD')
-    const prefix = pathPart.endsWith('/*')
-    paths.push({ methods, path: prefix ? pathPart.slice(0, -1) : pathPart, prefix })
+    paths.push({ methods, ...pattern })
   })
   return { paths, problems }
+}
+
+/**
+ * A path pattern as `PUBLIC_PATHS` and `ROUTES` write it: a plain, canonical path starting with
+ * `/` (no query, fragment, `*` or ambiguous sequence; as a request path reads once parsed and
+ * canonicalised), optionally ending in `/*` for a folder.
+ * @returns the exact path, or the folder prefix (ending in `/`) with `prefix`; undefined for
+ * anything else.
+ */
+export function parsePathPattern(text: string): { path: string; prefix: boolean } | undefined {
+  if (!text.startsWith('/') || isAmbiguousPath(text) || /[?#*\s]/.test(text.replace(/\/\*$/, ''))) {
+    return undefined
+  }
+  // As a request path reads after parsing and canonicalising, or no request could ever match it.
+  if (canonicalPath(new URL(text, 'http://pattern.invalid').pathname) !== text) return undefined
+  const prefix = text.endsWith('/*')
+  return { path: prefix ? text.slice(0, -1) : text, prefix }
 }
 
 /** True when `method` on canonical path `path` is public under `patterns`. */

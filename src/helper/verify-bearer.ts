@@ -12,7 +12,7 @@ import { proxyErrorFromProviderFailure } from '../errors'
 import type { SessionClaims } from '../identity'
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
-import { pickSessionClaims } from '../session/claims'
+import { pickSessionClaims, withRuleClaims } from '../session/claims'
 import type { AppEnv } from '../types'
 import { introspectionDepsOf } from './deps'
 
@@ -62,12 +62,10 @@ export async function verifyByIntrospection(
       memory.userinfoClaims.set(hash, userinfo, verdict.cachedUntil)
     }
   }
-  const claims = pickSessionClaims(
-    undefined,
-    bearerClaims(verdict, userinfo),
-    config.groupsClaim,
-    config.claimHeaders.map((h) => h.claim)
-  )
+  const answer = bearerClaims(verdict, userinfo)
+  const extraClaims = config.claimHeaders.map((h) => h.claim)
+  const picked = pickSessionClaims(undefined, answer, config.groupsClaim, extraClaims)
+  const claims = withRuleClaims(picked, undefined, answer, config.ruleClaimNames)
   if (!claims) log('warn', 'auth.bearer.no_subject')
   return claims
 }

@@ -55,7 +55,8 @@ export async function renderError(err: Error, c: Context<AppEnv>): Promise<Respo
   const returnTo = error.signIn
     ? error.returnTo
     : safeReturnTo(url.pathname + url.search, url.origin)
-  if (wantsHtml(c.req.raw)) {
+  // Under an API rule (`api: true`) every answer is JSON, even to a browser tab.
+  if (wantsHtml(c.req.raw) && !c.get('route')?.api) {
     const identity = c.get('identity')
     const forbidden = error.code === 'forbidden'
     return c.html(
@@ -67,6 +68,7 @@ export async function renderError(err: Error, c: Context<AppEnv>): Promise<Respo
         signIn: error.signIn,
         returnTo,
         ...(forbidden && identity && { account: accountLabel(identity) }),
+        ...(error.rule && { rule: error.rule }),
       }),
       error.status,
       forbidden ? { ...headers, ...(await signOutFormHeaders(c)) } : headers
@@ -77,6 +79,7 @@ export async function renderError(err: Error, c: Context<AppEnv>): Promise<Respo
       error: error.code,
       error_description: error.description,
       ...(details && { problems: details }),
+      ...(error.rule && { rule: error.rule }),
       ...(error.signIn && { login_url: loginHref(returnTo) }),
     },
     error.status,

@@ -1,13 +1,13 @@
 /**
  * @module
- * Requests that reach the origin without sign-in: `PUBLIC_PATHS` (matched on the canonical path,
- * which is also the path forwarded), and CORS preflights when `ALLOW_CORS_PREFLIGHT=true`. They
+ * Requests that reach the origin without sign-in: those under a `public` rule (`ROUTES` or
+ * `PUBLIC_PATHS`, matched on the canonical path, which is also the path forwarded: middleware/
+ * route.ts), and CORS preflights when `ALLOW_CORS_PREFLIGHT=true` (not under `deny`). They
  * go on with every client copy of the identity headers removed, and no identity.
  */
 import { createMiddleware } from 'hono/factory'
 import { forwardToOrigin } from '../proxy/forward'
 import type { AppEnv } from '../types'
-import { isPublicPath } from '../access/public-paths'
 
 /** True for a CORS preflight: `OPTIONS` with `Access-Control-Request-Method` (Fetch standard). */
 export function isCorsPreflight(request: Request): boolean {
@@ -28,13 +28,17 @@ function preflightOnly(request: Request): Request {
   return new Request(request.url, { method: 'OPTIONS', headers })
 }
 
-/** Middleware: forwards public requests at once; everything else goes on to the session checks. */
+/**
+ * Middleware, after `matchRoute`: forwards public requests at once (to the rule's origin);
+ * everything else goes on to the session checks.
+ */
 export function publicAccess(fetchImpl?: typeof fetch) {
   return createMiddleware<AppEnv>(async function publicAccess(c, next) {
     const config = c.get('config')
     const request = c.req.raw
+    const route = c.get('route')
     const target = {
-      originUrl: config.originUrl,
+      originUrl: route?.originUrl ?? config.originUrl,
       url: c.get('url'),
       path: c.get('path'),
       alsoStrip: config.claimHeaderNames,
@@ -43,7 +47,7 @@ export function publicAccess(fetchImpl?: typeof fetch) {
     if (config.allowCorsPreflight && isCorsPreflight(request)) {
       return forwardToOrigin(preflightOnly(request), target, null, forward)
     }
-    if (!isPublicPath(config.publicPaths, request.method, target.path)) return next()
+    if (route?.action !== 'public') return next()
     return forwardToOrigin(request, target, null, forward)
   })
 }

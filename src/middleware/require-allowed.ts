@@ -1,10 +1,12 @@
 /**
  * @module
- * Who may enter (access/allow-list.ts): a signed-in user outside every configured rule gets a 403
- * (a page with a sign-out button, or JSON) and nothing is forwarded.
+ * Who may enter (access/routes.ts, access/allow-list.ts): a signed-in user whom the request's rule
+ * (or, where no rule matches, the global allow-list) does not let in gets a 403 (a page with a
+ * sign-out button, or JSON) naming the rule, and nothing is forwarded.
  */
 import { createMiddleware } from 'hono/factory'
 import { isAllowed } from '../access/allow-list'
+import { ruleAllows, ruleLabel } from '../access/routes'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import type { AppEnv } from '../types'
@@ -12,7 +14,12 @@ import type { AppEnv } from '../types'
 /** Middleware, after `requireAuth`. @throws {ProxyError} `forbidden` (403). */
 export const requireAllowed = createMiddleware<AppEnv>(async function requireAllowed(c, next) {
   const identity = c.get('identity')
-  if (identity && !isAllowed(identity, c.get('config').allowList)) {
+  const route = c.get('route')
+  if (identity && route && !ruleAllows(route, identity)) {
+    log('warn', 'access.denied', { rule: ruleLabel(route) })
+    throw new ProxyError('forbidden', { rule: ruleLabel(route) })
+  }
+  if (identity && !route && !isAllowed(identity, c.get('config').allowList)) {
     log('warn', 'access.denied')
     throw new ProxyError('forbidden')
   }

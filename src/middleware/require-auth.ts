@@ -2,7 +2,8 @@
  * @module
  * Lets requests with an identity (a session or an active Bearer token) through. Without a session, a browser navigation is redirected to sign
  * in (and comes back to the same path and query); anything else gets a 401 JSON answer and is
- * never redirected, so API clients and XHR see a status they can act on.
+ * never redirected, so API clients and XHR see a status they can act on; nor is anything under a
+ * rule with `api: true`.
  */
 import { createMiddleware } from 'hono/factory'
 import { ProxyError } from '../errors'
@@ -20,6 +21,7 @@ export const requireAuth = createMiddleware<AppEnv>(async function requireAuth(c
   const url = c.get('url')
   // A path like `//evil.example/x` is ours, but as a Location it would leave the site.
   const returnTo = safeReturnTo(url.pathname + url.search, url.origin)
-  if (isNavigation(c.req.raw)) return startLogin(c, returnTo)
+  // An API rule's paths get a status they can act on, even from a browser tab.
+  if (isNavigation(c.req.raw) && !c.get('route')?.api) return startLogin(c, returnTo)
   throw new ProxyError('unauthenticated', { signIn: true, returnTo })
 })

@@ -49,6 +49,8 @@ export interface ErrorPageInput {
   returnTo: string
   /** The signed-in account, shown by name (forbidden page). */
   account?: string
+  /** The rule that refused (forbidden page): its name, or its place. */
+  rule?: string
 }
 
 function actionsFor(input: ErrorPageInput): PageAction[] {
@@ -88,11 +90,14 @@ export function errorPage(input: ErrorPageInput): string {
   const details = input.details?.length
     ? `<p>${escapeHtml(m.settingsToFix)}</p><ul>${input.details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`
     : ''
+  const rule = input.rule
+    ? `<p>${escapeHtml(m.refusedByRule)} <code>${escapeHtml(input.rule)}</code></p>`
+    : ''
   return renderPage({
     locale: input.locale,
     title,
     paragraphs: [input.locale === 'en' ? input.description : localText],
-    html: account + details,
+    html: rule + account + details,
     actions: actionsFor(input),
     code: { label: m.errorCode, value: input.code },
   })

@@ -22,6 +22,8 @@ export interface Messages {
   errorCode: string
   /** Heading over the list of bad settings on the configuration-error page. */
   settingsToFix: string
+  /** Label before the name of the rule that refused (forbidden page), colon included. */
+  refusedByRule: string
   /** The words before and after the signed-in account (which the page sets in bold). */
   signedInAs: readonly [before: string, after: string]
   notSignedIn: string
@@ -44,6 +46,7 @@ const english: Messages = {
   signOutPage: 'Go to the sign-out page',
   errorCode: 'Error code:',
   settingsToFix: 'Settings to fix:',
+  refusedByRule: 'Refused by the rule:',
   signedInAs: ['You are signed in as ', '.'],
   notSignedIn: 'You are not signed in.',
   signOutTitle: 'Sign out',
@@ -79,6 +82,7 @@ const simplifiedChinese: Messages = {
   signOutPage: '前往退出登录页面',
   errorCode: '错误代码：',
   settingsToFix: '需要修正的设置：',
+  refusedByRule: '拒绝访问的规则：',
   signedInAs: ['当前登录账号：', ''],
   notSignedIn: '您当前未登录。',
   signOutTitle: '退出登录',
@@ -116,6 +120,7 @@ const traditionalChinese: Messages = {
   signOutPage: '前往登出頁面',
   errorCode: '錯誤代碼：',
   settingsToFix: '需要修正的設定：',
+  refusedByRule: '拒絕存取的規則：',
   signedInAs: ['目前登入帳號：', ''],
   notSignedIn: '您目前未登入。',
   signOutTitle: '登出',

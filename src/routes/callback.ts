@@ -16,7 +16,7 @@ import type { SessionClaims } from '../identity'
 import { log } from '../log'
 import type { TokenSet } from '../oauth/client'
 import { OAuthClientError } from '../oauth/errors'
-import { expectedSubject, pickSessionClaims } from '../session/claims'
+import { expectedSubject, pickSessionClaims, withRuleClaims } from '../session/claims'
 import { serializeSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
 import { clearLoginCookie, hasLoginCookie } from '../session/login-cookie'
@@ -77,12 +77,9 @@ async function exchangeAtProvider(
       tokens.access_token,
       expectedSubject(idTokenClaims)
     )
-    const claims = pickSessionClaims(
-      idTokenClaims,
-      userinfo,
-      config.groupsClaim,
-      config.claimHeaders.map((h) => h.claim)
-    )
+    const extraClaims = config.claimHeaders.map((h) => h.claim)
+    const picked = pickSessionClaims(idTokenClaims, userinfo, config.groupsClaim, extraClaims)
+    const claims = withRuleClaims(picked, idTokenClaims, userinfo, config.ruleClaimNames)
     return { tokens, claims }
   } catch (err) {
     if (!(err instanceof OAuthClientError)) throw err

@@ -107,3 +107,31 @@ export function expectedSubject(
 export function accountLabel(claims: SessionClaims): string {
   return claims.email ?? claims.preferred_username ?? claims.sub
 }
+
+/**
+ * `claims` with the claims `ROUTES` rules name (`names`: config.ruleClaimNames) in `ruleClaims`,
+ * userinfo first: a string, a number or boolean as JSON writes it, or an array's clean strings
+ * (at most {@link MAX_GROUPS}). A claim without a usable value is left out: no rule matches it.
+ * @returns `claims` itself when no rule names a claim (or `claims` is null).
+ */
+export function withRuleClaims(
+  claims: SessionClaims | null,
+  idTokenClaims: Record<string, unknown> | undefined,
+  userinfo: Record<string, unknown> | undefined,
+  names: readonly string[]
+): SessionClaims | null {
+  if (!claims || !names.length) return claims
+  const values = (value: unknown): string[] => {
+    if (typeof value === 'number' && Number.isFinite(value)) return [String(value)]
+    if (typeof value === 'boolean') return [String(value)]
+    if (Array.isArray(value)) return pickGroups(value)
+    const clean = cleanString(value)
+    return clean === undefined ? [] : [clean]
+  }
+  const ruleClaims: Record<string, string[]> = {}
+  for (const name of names) {
+    const found = values(userinfo?.[name] ?? idTokenClaims?.[name])
+    if (found.length) ruleClaims[name] = found
+  }
+  return Object.keys(ruleClaims).length ? { ...claims, ruleClaims } : claims
+}

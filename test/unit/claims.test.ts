@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pickSessionClaims } from '../../src/session/claims'
+import { pickSessionClaims, withRuleClaims } from '../../src/session/claims'
 
 describe('pickSessionClaims', () => {
   it('takes sub from the ID token and the rest from userinfo', () => {
@@ -71,5 +71,34 @@ describe('pickSessionClaims', () => {
         ?.groups
     ).toEqual(['a', 'd'])
     expect(pickSessionClaims({ sub: 'u', groups: 'admins' }, undefined)?.groups).toBeUndefined()
+  })
+})
+
+describe('withRuleClaims', () => {
+  const base = { sub: 'u' }
+
+  it('keeps the claims ROUTES rules name, userinfo first, as clean strings', () => {
+    const claims = withRuleClaims(
+      base,
+      { sub: 'u', department: 'sales', acr: 'mfa', level: 3 },
+      { department: 'eng', roles: ['a', ' b', 7, 'c'], vip: true, other: 'x' },
+      ['department', 'acr', 'roles', 'level', 'vip', 'missing']
+    )
+    expect(claims).toEqual({
+      sub: 'u',
+      ruleClaims: {
+        department: ['eng'],
+        acr: ['mfa'],
+        roles: ['a', 'c'],
+        level: ['3'],
+        vip: ['true'],
+      },
+    })
+  })
+
+  it('leaves the claims as they are when no rule names one', () => {
+    expect(withRuleClaims(base, { dept: 'x' }, undefined, [])).toBe(base)
+    expect(withRuleClaims(null, { dept: 'x' }, undefined, ['dept'])).toBeNull()
+    expect(withRuleClaims(base, { dept: ' padded' }, undefined, ['dept'])).toBe(base)
   })
 })

@@ -84,6 +84,9 @@ describe('a variable that looks like a setting of ours', () => {
 
   it('counts a TOML table or array (JSON) as a variable', () => {
     expect(problems({ PUBLIC_PATH: ['/a'] })[0]).toContain('did you mean PUBLIC_PATHS?')
+    expect(problems({ ROUTE: [{ path: '/a', action: 'public' }] })[0]).toContain(
+      'did you mean ROUTES?'
+    )
   })
 })
 
@@ -125,7 +128,11 @@ describe('the known names', () => {
   })
   const literal = new Set(
     Object.values(sources).flatMap((text) =>
-      [...text.matchAll(/'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,})'/g)].map((m) => m[1]!)
+      [
+        // Names of two or more words anywhere, and one-word names given to a reader.
+        ...text.matchAll(/'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)'/g),
+        ...text.matchAll(/read\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g),
+      ].map((m) => m[1]!)
     )
   )
 
@@ -140,6 +147,8 @@ describe('the known names', () => {
         },
       })
       parseConfig(watched as unknown as Env)
+      expect(literal.size).toBeGreaterThan(35)
+      expect([...literal]).toEqual(expect.arrayContaining(['INTROSPECTION', 'ROUTES', 'CLIENT_ID']))
       expect([...literal].filter((name) => !asked.has(name))).toEqual([])
     }
   })
