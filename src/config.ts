@@ -67,6 +67,7 @@ export interface Env {
   IDENTITY_JWT_TTL_SECONDS?: string
   PASS_ACCESS_TOKEN?: string
   CLAIM_HEADERS?: string
+  OAUTH_AUTHORIZE_PARAMS?: string
   /** Per-route policies: a JSON string, or the list wrangler makes of `[[vars.ROUTES]]` tables. */
   ROUTES?: string | unknown[]
 }

@@ -1,7 +1,7 @@
 /**
  * @module
  * The OAuth client: `CLIENT_ID`, `CLIENT_SECRET`, `REDIRECT_URI`, `OAUTH_SCOPE`, the endpoints'
- * auth methods and `OAUTH_TIMEOUT_MS`, read straight into the {@link OAuthClientOptions} the
+ * auth methods, `OAUTH_TIMEOUT_MS` and `OAUTH_AUTHORIZE_PARAMS`, read straight into the {@link OAuthClientOptions} the
  * client is made from; and how the authorization request is sent (`OAUTH_PKCE`,
  * `OAUTH_RESPONSE_MODE`).
  */
@@ -11,6 +11,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type OAuthClientOptions,
 } from '../oauth/options'
+import { parseAuthorizeParams } from '../oauth/authorize-params'
 import type { ClientAuthMethod, ResponseMode } from '../oauth/types'
 import type { ProviderSettings } from './provider'
 import type { SettingReaders } from './readers'
@@ -51,6 +52,8 @@ export function readClient(read: SettingReaders, provider: ProviderSettings): Cl
     read.problem('OAUTH_SCOPE must include "openid" when OAUTH_PROTOCOL is "oidc"')
   }
   const timeoutMs = read.integer('OAUTH_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1)
+  const extra = parseAuthorizeParams(read.text('OAUTH_AUTHORIZE_PARAMS'), scope)
+  extra.problems.forEach(read.problem)
 
   return {
     client: Object.freeze({
@@ -63,6 +66,7 @@ export function readClient(read: SettingReaders, provider: ProviderSettings): Cl
       introspectionEndpointAuthMethod: introspection,
       revocationEndpointAuthMethod: revocation,
       timeoutMs,
+      authorizeParams: extra.params,
     }),
     pkce: read.boolean('OAUTH_PKCE', true),
     responseMode: read.oneOf<ResponseMode>('OAUTH_RESPONSE_MODE', ['query', 'form_post'], 'query'),

@@ -5,6 +5,7 @@
  * URL-encoded by `URLSearchParams`.
  */
 import * as oauth from 'oauth4webapi'
+import { promptFor, RESERVED_AUTHORIZE_PARAMS } from './authorize-params'
 import { endpointUrl } from './endpoints'
 import { defaultScope, type OAuthClientOptions } from './options'
 
@@ -31,9 +32,11 @@ export interface AuthorizeParams {
 
 /**
  * Builds the URL to send the browser to.
- * @returns the authorization endpoint with `response_type`, `client_id`, `redirect_uri`, `scope`,
- * `state`, and `nonce`, `prompt`, `ui_locales`, `response_mode`, `code_challenge`,
- * `code_challenge_method` when they apply.
+ * @returns the authorization endpoint with the configured extra parameters (`authorizeParams`),
+ * `response_type`, `client_id`, `redirect_uri`, `scope`, `state`, and `nonce`, `prompt`,
+ * `ui_locales`, `response_mode`, `code_challenge`, `code_challenge_method` when they apply. In
+ * oidc mode `prompt` is the sign-in's own, else the configured one, with `consent` added when the
+ * scope has `offline_access` (oauth/authorize-params.ts).
  * @throws {OAuthClientError} when the provider has no authorization endpoint.
  */
 export function buildAuthorizeUrl(
@@ -45,17 +48,26 @@ export function buildAuthorizeUrl(
   const set = (name: string, value: string | undefined) => {
     if (value !== undefined) url.searchParams.set(name, value)
   }
+  // The configured extras first, so that nothing below can be set by them (parsing refuses them).
+  const extra = options.authorizeParams ?? {}
+  for (const [name, value] of Object.entries(extra)) {
+    if (!RESERVED_AUTHORIZE_PARAMS.has(name.toLowerCase())) set(name, value)
+  }
   // The authorization code grant only: RFC 9700 2.1.2 says not to use the implicit grant.
   set('response_type', 'code')
   set('client_id', options.clientId)
   set('redirect_uri', params.redirectUri ?? options.redirectUri)
-  set('scope', params.scope ?? defaultScope(options))
+  const scope = params.scope ?? defaultScope(options)
+  set('scope', scope)
   set('state', params.state ?? oauth.generateRandomState())
   if (options.protocol === 'oidc') set('nonce', params.nonce ?? oauth.generateRandomNonce())
   if (params.responseMode === 'form_post') set('response_mode', 'form_post')
   // Both are OpenID Connect parameters; an OAuth 2.0 server would ignore them (RFC 6749 3.1).
   if (options.protocol === 'oidc') {
-    set('prompt', params.prompt)
+    // The sign-in's own prompt wins over the configured one; offline_access adds consent.
+    const prompt = promptFor(params.prompt, extra.prompt, scope)
+    if (prompt === undefined) url.searchParams.delete('prompt')
+    else set('prompt', prompt)
     set('ui_locales', params.uiLocales)
   }
   if (params.codeChallenge !== undefined) {

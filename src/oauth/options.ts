@@ -39,6 +39,11 @@ export interface OAuthClientOptions {
   revocationEndpointAuthMethod?: ClientAuthMethod
   /** Per-call timeout in milliseconds; default 5000. */
   timeoutMs?: number
+  /**
+   * Extra authorization request parameters (`prompt`, `acr_values`, `login_hint`, `max_age`...),
+   * checked by oauth/authorize-params.ts; never one the client sets itself.
+   */
+  authorizeParams?: Readonly<Record<string, string>>
   /** Injected `fetch` (tests); defaults to the global one. */
   fetch?: typeof fetch
 }
