@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { EchoedRequest } from '../../dev/echo-types'
 import { decideRoute, looseReading, ruleAllows, type RouteRule } from '../../src/access/routes'
 import { createApp } from '../../src/app'
-import { ConfigError, parseConfig, type Env } from '../../src/config'
+import { ConfigError, configWarnings, parseConfig, type Env } from '../../src/config'
 import type { SessionClaims } from '../../src/identity'
 import { canonicalPath } from '../../src/utils/canonical-path'
 import { HOSTILE_PATH_PIECES } from '../helpers/hostile-paths'
@@ -132,6 +132,15 @@ describe('ROUTES at start', () => {
     ],
   ])('refuses %s', (_what, routes, problem) => {
     expect(problems(routes)).toEqual([problem])
+  })
+
+  it('warns when an authenticated rule lets in users ALLOWED_* would refuse', () => {
+    const routes = [{ name: 'docs', path: '/docs/*', action: 'authenticated' }]
+    const both = parseConfig(valid({ ROUTES: routes, ALLOWED_EMAIL_DOMAINS: 'corp.example' }))
+    expect(configWarnings(both)).toEqual([
+      'ROUTES rules docs let in any signed-in user: ALLOWED_* applies only where no rule matches',
+    ])
+    expect(configWarnings(parseConfig(valid({ ROUTES: routes })))).toEqual([])
   })
 
   it('never echoes a value', () => {
