@@ -9,9 +9,9 @@
  * oauth/options.ts).
  */
 import { isOpen } from './access/allow-list'
-import { ruleLabel } from './access/routes'
+import { ruleLabel, type RouteRule } from './access/routes'
 import { readAccess, type AccessSettings } from './config/access'
-import { readAssertion, type AssertionConfig } from './config/assertion'
+import { readAssertion, ruleAssertions, type AssertionConfig } from './config/assertion'
 import { readClient, type ClientSettings } from './config/client'
 import { makeSettingReaders } from './config/readers'
 import { readProvider } from './config/provider'
@@ -19,6 +19,7 @@ import { readSessions, type SessionSettings } from './config/sessions'
 import { readUpstream, type UpstreamSettings } from './config/upstream'
 import { checkUnknownSettings } from './config/unknown-settings'
 import type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode } from './oauth/types'
+import type { AssertionSettings } from './proxy/identity-assertion'
 
 export type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode }
 
@@ -81,6 +82,8 @@ export interface Config
   extends ClientSettings, SessionSettings, AccessSettings, AssertionConfig, UpstreamSettings {
   /** `ORIGIN_URL`: where requests go on to (no query or fragment). */
   originUrl: URL
+  /** `assertion` with `aud` the rule's origin, for rules with their own (config/assertion.ts). */
+  ruleAssertions: ReadonlyMap<RouteRule, AssertionSettings>
   /** The KV binding for sessions, login transactions and introspection verdicts. */
   sessions: KVNamespace
   /** Variables the proxy does not read and that do not look like its own (names only, sorted). */
@@ -115,6 +118,7 @@ export function parseConfig(env: Env): Config {
   const access = readAccess(read)
   const redirectUri = client.client.redirectUri ? new URL(client.client.redirectUri) : undefined
   const assertion = readAssertion(read, redirectUri, originUrl)
+  const perRule = ruleAssertions(read, assertion.assertion, access.routes)
   const upstream = readUpstream(read)
   const sessions = env.SESSIONS
   if (!sessions || typeof sessions.get !== 'function' || typeof sessions.put !== 'function') {
@@ -131,6 +135,7 @@ export function parseConfig(env: Env): Config {
     ...sessionSettings,
     ...access,
     ...assertion,
+    ruleAssertions: perRule,
     ...upstream,
     sessions,
     unknownSettings: Object.freeze(unknown.others),

@@ -12,6 +12,7 @@ import {
   type EcPrivateJwk,
   type EcPublicJwk,
 } from '../utils/jwk'
+import type { RouteRule } from '../access/routes'
 import type { SettingReaders } from './readers'
 
 /** Assertions live minutes, not hours: 5 by default, 2 to 60 allowed (re-signed 1 before). */
@@ -86,4 +87,24 @@ export function readAssertion(
       ttlSeconds,
     }),
   }
+}
+
+/**
+ * The assertion's settings for each rule with its own origin (`ROUTES` `origin`): `aud` is that
+ * origin's, unless `IDENTITY_JWT_AUDIENCE` names one audience for all, so an assertion sent to one
+ * origin is not one another origin accepts. One frozen object per rule, made once with the
+ * configuration (the signing key is imported once per object: proxy/identity-assertion.ts).
+ */
+export function ruleAssertions(
+  read: SettingReaders,
+  assertion: AssertionSettings,
+  routes: readonly RouteRule[]
+): ReadonlyMap<RouteRule, AssertionSettings> {
+  const byRule = new Map<RouteRule, AssertionSettings>()
+  if (read.text('IDENTITY_JWT_AUDIENCE') !== undefined) return byRule
+  for (const rule of routes) {
+    if (!rule.originUrl) continue
+    byRule.set(rule, Object.freeze({ ...assertion, audience: rule.originUrl.origin }))
+  }
+  return byRule
 }

@@ -21,11 +21,13 @@ export async function upstreamIdentityOf(c: Context<AppEnv>): Promise<UpstreamId
   const claims = c.get('identity')
   if (!claims) return null
   const config = c.get('config')
+  const route = c.get('route')
+  const settings = (route && config.ruleAssertions.get(route)) ?? config.assertion
   let assertion: string
   try {
     assertion = await identityAssertion(
       claims,
-      config.assertion,
+      settings,
       c.get('memory'),
       c.get('clock').nowSeconds()
     )

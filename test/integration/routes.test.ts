@@ -98,6 +98,27 @@ describe('per-route policies through the app', () => {
     }
   })
 
+  it("signs the identity assertion for the rule's own origin (aud), unless one audience is set", async () => {
+    const audOf = async (path: string, env = e) => {
+      const res = await send(
+        new Request(`${SITE}${path}`, { headers: { cookie: await cookieOf('ann') } }),
+        env
+      )
+      const jwt = ((await res.json()) as EchoedRequest).headers['x-auth-request-jwt'] as string
+      const payload = jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')
+      return (JSON.parse(atob(payload)) as { aud: string }).aud
+    }
+    expect(await audOf('/api/items')).toBe(`http://localhost:${MAIN.port}`)
+    expect(await audOf('/docs/intro')).toBe(MAIN.origin)
+    const oneAudience = testEnv({ ROUTES, IDENTITY_JWT_AUDIENCE: 'urn:all' })
+    const { cookie } = await signIn('/', 'ann', oneAudience)
+    const res = await send(new Request(`${SITE}/api/items`, { headers: { cookie } }), oneAudience)
+    const jwt = ((await res.json()) as EchoedRequest).headers['x-auth-request-jwt'] as string
+    expect(JSON.parse(atob(jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).aud).toBe(
+      'urn:all'
+    )
+  })
+
   it('answers an API rule with 401 JSON, never a redirect, even to a navigation', async () => {
     const res = await request(null, 'GET', '/api/items', 'page')
     expect(res.status).toBe(401)

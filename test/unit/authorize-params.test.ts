@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig, type Env } from '../../src/config'
 import { buildAuthorizeUrl } from '../../src/oauth/authorize-url'
 import { promptFor } from '../../src/oauth/authorize-params'
+import { TEST_IDENTITY_KEY } from '../support/identity-keys'
 
 const valid = (overrides: Record<string, unknown> = {}): Env =>
   ({
@@ -13,6 +14,7 @@ const valid = (overrides: Record<string, unknown> = {}): Env =>
     CLIENT_SECRET: 'super-secret-value',
     REDIRECT_URI: 'https://app.example.com/_auth/callback',
     COOKIE_SECRET: 'c'.repeat(32),
+    IDENTITY_JWT_PRIVATE_KEY: TEST_IDENTITY_KEY,
     ...overrides,
   }) as Env
 

@@ -8,6 +8,7 @@ import { ConfigError, configWarnings, parseConfig, type Env } from '../../src/co
 import type { SessionClaims } from '../../src/identity'
 import { canonicalPath } from '../../src/utils/canonical-path'
 import { HOSTILE_PATH_PIECES } from '../helpers/hostile-paths'
+import { TEST_IDENTITY_KEY } from '../support/identity-keys'
 
 const valid = (overrides: Record<string, unknown> = {}): Env =>
   ({
@@ -18,6 +19,7 @@ const valid = (overrides: Record<string, unknown> = {}): Env =>
     CLIENT_SECRET: 'super-secret-value',
     REDIRECT_URI: 'https://app.example.com/_auth/callback',
     COOKIE_SECRET: 'c'.repeat(32),
+    IDENTITY_JWT_PRIVATE_KEY: TEST_IDENTITY_KEY,
     ...overrides,
   }) as Env
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, configWarnings, parseConfig, type Env } from '../../src/config'
 import { checkUnknownSettings } from '../../src/config/unknown-settings'
 import { editDistance } from '../../src/utils/edit-distance'
+import { TEST_IDENTITY_KEY } from '../support/identity-keys'
 
 const valid = (extra: Record<string, unknown> = {}): Env =>
   ({
@@ -14,6 +15,7 @@ const valid = (extra: Record<string, unknown> = {}): Env =>
     CLIENT_SECRET: 'super-secret-value',
     REDIRECT_URI: 'https://app.example.com/_auth/callback',
     COOKIE_SECRET: 'c'.repeat(32),
+    IDENTITY_JWT_PRIVATE_KEY: TEST_IDENTITY_KEY,
     ...extra,
   }) as Env
 
@@ -53,6 +55,14 @@ describe('a variable that looks like a setting of ours', () => {
     ['GROUP_CLAIM', 'GROUPS_CLAIM'],
     ['ALLOW_UNVERIFIED_EMAILS', 'ALLOW_UNVERIFIED_EMAIL'],
     ['REDIRECT_URL', 'REDIRECT_URI'],
+    // Issue 12's settings are known because config/assertion.ts and config/upstream.ts read them.
+    ['IDENTITY_JWT_PRIVATE_KEYS', 'IDENTITY_JWT_PRIVATE_KEY'],
+    ['IDENTITY_JWT_AUDIENCES', 'IDENTITY_JWT_AUDIENCE'],
+    ['CLAIM_HEADER', 'CLAIM_HEADERS'],
+    ['PASS_ACCESS_TOKENS', 'PASS_ACCESS_TOKEN'],
+    ['ROUTE', 'ROUTES'],
+    ['OAUTH_AUTHORIZE_PARAM', 'OAUTH_AUTHORIZE_PARAMS'],
+    ['OAUTH_AUTHORISE_PARAMS', 'OAUTH_AUTHORIZE_PARAMS'],
   ])('%s is an error that suggests %s', (name, meant) => {
     const found = problems({ [name]: 'corp.example' })
     expect(found).toHaveLength(1)
@@ -67,6 +77,7 @@ describe('a variable that looks like a setting of ours', () => {
     ['COOKIE_DOMAIN', 'COOKIE_'],
     ['INTROSPECTION_URL', 'INTROSPECTION_'],
     ['ALLOW_ALL', 'ALLOW_'],
+    ['IDENTITY_JWT_TTL', 'IDENTITY_'],
   ])('%s carries our prefix %s: an error', (name, prefix) => {
     const found = problems({ [name]: 'x' })
     expect(found).toHaveLength(1)
@@ -148,7 +159,19 @@ describe('the known names', () => {
       })
       parseConfig(watched as unknown as Env)
       expect(literal.size).toBeGreaterThan(35)
-      expect([...literal]).toEqual(expect.arrayContaining(['INTROSPECTION', 'ROUTES', 'CLIENT_ID']))
+      expect([...literal]).toEqual(
+        expect.arrayContaining([
+          'INTROSPECTION',
+          'ROUTES',
+          'CLIENT_ID',
+          'IDENTITY_JWT_PRIVATE_KEY',
+          'IDENTITY_JWT_PREVIOUS_PUBLIC_KEY',
+          'IDENTITY_JWT_AUDIENCE',
+          'IDENTITY_JWT_TTL_SECONDS',
+          'PASS_ACCESS_TOKEN',
+          'CLAIM_HEADERS',
+        ])
+      )
       expect([...literal].filter((name) => !asked.has(name))).toEqual([])
     }
   })
