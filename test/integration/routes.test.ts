@@ -119,6 +119,26 @@ describe('per-route policies through the app', () => {
     )
   })
 
+  it.each([
+    ['/ADMIN/users', 400],
+    ['/Admin/users', 400],
+    ['/admin;x/users', 400],
+    ['/admin//users', 403],
+    ['//admin/users', 400],
+    ['/%61dmin/users', 403],
+    ['/docs/../admin/users', 403],
+    ['/docs/%2e%2e/admin/users', 403],
+    ['/docs/..%2Fadmin/users', 400],
+    ['/docs/x%2F..%2F..%2Fadmin/users', 400],
+    ['/admin%2Fusers', 400],
+    ['/INTERNAL/x', 400],
+    ['/internal%00/x', 403],
+  ])('keeps a signed-in non-admin out of the admin area by %s (%i)', async (path, status) => {
+    const res = await request('ann', 'GET', path)
+    expect(res.status).toBe(status)
+    expect(res.headers.get('x-echo-origin')).toBeNull()
+  })
+
   it('answers an API rule with 401 JSON, never a redirect, even to a navigation', async () => {
     const res = await request(null, 'GET', '/api/items', 'page')
     expect(res.status).toBe(401)
