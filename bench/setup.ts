@@ -21,6 +21,21 @@ import {
 } from './lib.ts'
 
 /** One Worker under test: its Miniflare, the pid of its workerd and its loopback URL. */
+
+/** Ten rules of every kind, as a site might have them: what a request is matched against. */
+const BENCH_ROUTES = [
+  { name: 'admin', path: '/admin/*', action: 'allow', groups: ['admins'] },
+  { name: 'admin home', path: '/admin', action: 'allow', groups: ['admins'] },
+  { name: 'health', path: '/api/health', methods: ['GET'], action: 'public' },
+  { name: 'api', path: '/api/*', action: 'authenticated', api: true },
+  { name: 'assets', path: '/assets/*', methods: ['GET'], action: 'public' },
+  { name: 'billing', path: '/billing/*', action: 'allow', domains: ['example.com'] },
+  { name: 'internal', path: '/internal/*', action: 'deny' },
+  { name: 'docs', path: '/docs/*', action: 'public' },
+  { name: 'reports', path: '/reports/*', action: 'allow', emails: ['boss@example.com'] },
+  { name: 'hooks', path: '/hooks/*', methods: ['POST'], action: 'public' },
+]
+
 export interface BenchWorker {
   mf: Miniflare
   pid: number
@@ -136,6 +151,9 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
     REDIRECT_URI: `http://127.0.0.1:${PORTS.proxy}/_auth/callback`,
     COOKIE_SECRET: randomBytes(32).toString('base64url'),
     IDENTITY_JWT_PRIVATE_KEY: (await generateIdentityKey()).privateJwk,
+    // Ten per-route rules, none matching the measured paths: every signed-in request is checked
+    // against all ten before the default (the worst case for matching).
+    ROUTES: JSON.stringify(BENCH_ROUTES),
   })
   const peer = await startWorker('peer', {
     ORIGIN_URL: origin.url,
