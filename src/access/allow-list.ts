@@ -78,6 +78,14 @@ export function parseAllowList(settings: {
   allowUnverifiedEmail: boolean
 }): { list: AllowList; problems: string[] } {
   const problems: string[] = []
+  // Set but listing nothing (`,`): an allow-list that would let everyone in is refused.
+  for (const [name, value] of [
+    ['ALLOWED_EMAIL_DOMAINS', settings.domains],
+    ['ALLOWED_EMAILS', settings.emails],
+    ['ALLOWED_GROUPS', settings.groups],
+  ] as const) {
+    if (value !== undefined && list(value).length === 0) problems.push(`${name} lists nothing`)
+  }
   const emailDomains: string[] = []
   list(settings.domains).forEach((d, i) => {
     const domain = normaliseDomain(d.replace(/^@/, ''))

@@ -8,13 +8,14 @@
  *
  * Path confusion: the origin gets the canonical path, so dot-segments and escapes of unreserved
  * characters cannot lead it elsewhere. What is left is what another server may read differently:
- * letter case (a case-insensitive origin), an encoded `/` or `\`, `;` parameters, `//` and NUL.
- * {@link decideRoute} therefore also matches the path as such a server would read it
- * ({@link looseReading}, on lower-cased patterns); when the two readings fall under different
- * rules and the loose one is not `public` (than which every other decision is stricter), the
- * request is refused. So no spelling of a path escapes the rule its loose reading falls under.
- * The work per request is one pass over the rules (two for a path with capitals, `%`, `;` or
- * `//`): it grows with the rules, never with traffic.
+ * letter case (IIS, ASP.NET, Express by default), an encoded `/` or `\`, `;` parameters, `//`,
+ * NUL, a trailing `/` (Express, Rails, Laravel, Spring), trailing dots and spaces (Windows), a
+ * `.json`-style suffix (Rails), and a folder's bare name for the folder. {@link decideRoute}
+ * therefore also matches the path as such servers would read it ({@link looseReadings}, on
+ * lower-cased patterns); when the two fall under different rules and the loose one is not
+ * `public` (than which every other decision is stricter), the request is refused. So no spelling
+ * of a path escapes the rule its loose readings fall under. The work per request is two passes
+ * over the rules: it grows with the rules, never with traffic.
  */
 import type { SessionClaims } from '../identity'
 import { canonicalPath, isAmbiguousPath } from '../utils/canonical-path'
@@ -60,23 +61,29 @@ export function ruleLabel(rule: RouteRule): string {
 const matchesPath = (rulePath: string, prefix: boolean, path: string) =>
   prefix ? path.startsWith(rulePath) : path === rulePath
 
-function firstMatch(
-  rules: readonly RouteRule[],
-  method: string,
-  path: string,
-  loose: boolean
-): RouteRule | null {
-  const ambiguous = !loose && isAmbiguousPath(path)
+/** The first rule for `method` on the canonical `path`, as it reads exactly. */
+function firstMatch(rules: readonly RouteRule[], method: string, path: string): RouteRule | null {
+  const ambiguous = isAmbiguousPath(path)
   for (const rule of rules) {
     if (rule.methods.length && !rule.methods.includes(method)) continue
     if (ambiguous && rule.action === 'public') continue
-    if (matchesPath(loose ? rule.foldedPath : rule.path, rule.prefix, path)) return rule
+    if (matchesPath(rule.path, rule.prefix, path)) return rule
   }
   return null
 }
 
-/** Paths another server may read differently from us: capitals, escapes, `;`, `//`. */
-const MAY_READ_OTHERWISE = /[A-Z%;]|\/\//
+/** The first rule, on lower-cased patterns, that any of the loose `readings` falls under. */
+function firstLooseMatch(
+  rules: readonly RouteRule[],
+  method: string,
+  readings: readonly string[]
+): RouteRule | null {
+  for (const rule of rules) {
+    if (rule.methods.length && !rule.methods.includes(method)) continue
+    if (readings.some((r) => matchesPath(rule.foldedPath, rule.prefix, r))) return rule
+  }
+  return null
+}
 
 /**
  * A canonical path as a lenient server may read it: lower-cased, `%2F` and `%5C` as `/`, `;`
@@ -89,7 +96,24 @@ export function looseReading(path: string): string {
     .replace(/%2f|%5c/g, '/')
     .replace(/;[^/]*/g, '')
     .replace(/\/{2,}/g, '/')
-  return canonicalPath(read.startsWith('/') ? read : `/${read}`)
+  const canonical = canonicalPath(read.startsWith('/') ? read : `/${read}`)
+  // Windows drops trailing dots and spaces of each segment; what is left of `...` is no segment.
+  return canonical.replace(/(?:\.|%20|%09)+(?=\/|$)/g, '').replace(/\/{2,}/g, '/') || '/'
+}
+
+/**
+ * Every reading of a canonical path a lenient server may take: {@link looseReading}, with and
+ * without a trailing `/` (a folder's bare name reads as the folder), and without a `.json`-style
+ * suffix on its last segment.
+ */
+export function looseReadings(path: string): string[] {
+  const base = looseReading(path)
+  const bare = base.length > 1 && base.endsWith('/') ? base.slice(0, -1) : base
+  const readings = new Set([base, bare, `${bare}/`])
+  const unsuffixed = bare.replace(/(\/[^/]+)\.[^/.]*$/, '$1')
+  readings.add(unsuffixed)
+  readings.add(`${unsuffixed}/`)
+  return [...readings]
 }
 
 /**
@@ -102,17 +126,26 @@ export function decideRoute(
   method: string,
   path: string
 ): RouteDecision {
+  if (!rules.length) return null
   const upper = method.toUpperCase()
-  const strict = firstMatch(rules, upper, path, false)
-  if (!rules.length || !MAY_READ_OTHERWISE.test(path)) return strict
-  const loose = firstMatch(rules, upper, looseReading(path), true)
-  if (loose === strict || loose?.action === 'public') return strict
+  const strict = firstMatch(rules, upper, path)
+  const loose = firstLooseMatch(rules, upper, looseReadings(path))
+  if (loose === strict || loose?.action === 'public' || samePolicy(loose, strict)) return strict
   return 'refused'
+}
+
+/** True when two rules decide alike (action, who, API, origin): one may stand for the other. */
+function samePolicy(a: RouteRule | null, b: RouteRule | null): boolean {
+  if (!a || !b) return false
+  const policy = (r: RouteRule) =>
+    JSON.stringify([r.action, r.allowList, r.claims, r.api, r.originUrl?.href])
+  return policy(a) === policy(b)
 }
 
 /** True when the user's claim `name` holds one of `values` (a string, or an array of them). */
 function hasClaim(claims: SessionClaims, name: string, values: readonly string[]): boolean {
-  const held = claims.ruleClaims?.[name] ?? []
+  const held =
+    (claims.ruleClaims && Object.hasOwn(claims.ruleClaims, name) && claims.ruleClaims[name]) || []
   return held.some((value) => values.includes(value))
 }
 

@@ -30,6 +30,8 @@ export function makeSettingReaders(env: Record<string, unknown>, problems: strin
     const value = env[name]
     names.add(name)
     if (value === undefined || value === null) return undefined
+    // A TOML `true` or `60` reaches the Worker as a boolean or number: read as it is written.
+    if (typeof value === 'boolean' || typeof value === 'number') return String(value)
     if (typeof value !== 'string') {
       fail(name, `${name} must be a string`)
       return undefined

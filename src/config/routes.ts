@@ -31,6 +31,10 @@ const FIELDS = [
 ] as const
 /** The fields that say who an `allow` rule lets in. */
 const WHO = ['emails', 'domains', 'groups', 'claims'] as const
+/** Claims one rule may name: more than a person would write, few enough to check per request. */
+const MAX_RULE_CLAIMS = 20
+/** Claims a rule may not match on by value: the email (and its flag), checked by `emails`. */
+const UNSAFE_RULE_CLAIMS = new Set(['email', 'email_verified'])
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/
 const METHOD = /^[A-Z]+$/
 /** A claim name as JSON carries it, kept to what a page or log can name safely. */
@@ -76,7 +80,9 @@ function compileRule(
   for (const field of Object.keys(rule)) {
     if ((FIELDS as readonly string[]).includes(field)) continue
     const near = FIELDS.find((f) => editDistance(field.toLowerCase(), f, 2) <= 2)
-    problem(field, `is not a rule field${near ? `: did you mean ${near}?` : ''}`)
+    // A field name is the operator's own text, but long garbage is cut (never a value, though).
+    const shown = field.length > 32 ? `${field.slice(0, 32)}...` : field
+    problem(shown, `is not a rule field${near ? `: did you mean ${near}?` : ''}`)
   }
   const bad = problem
   if (rule.name !== undefined && (typeof rule.name !== 'string' || !NAME.test(rule.name))) {
@@ -115,17 +121,23 @@ function compileRule(
   if (rule.groups !== undefined && !isStringList(rule.groups)) {
     bad('groups', 'must be a list of group names')
   }
-  const claims: Record<string, string[]> = {}
+  // No prototype: a claim named `__proto__` is a key like any other.
+  const claims: Record<string, string[]> = Object.create(null)
   if (rule.claims !== undefined) {
     const entries =
       typeof rule.claims === 'object' && rule.claims !== null && !Array.isArray(rule.claims)
         ? Object.entries(rule.claims)
         : []
     if (!entries.length) bad('claims', 'must be a table of claim names to values')
+    if (entries.length > MAX_RULE_CLAIMS)
+      bad('claims', `may name at most ${MAX_RULE_CLAIMS} claims`)
     for (const [name, value] of entries) {
       const values = typeof value === 'string' ? [value] : value
       if (!CLAIM_NAME.test(name) || !isStringList(values) || !values.length) {
         bad('claims', 'must map claim names to a value or a list of values (strings)')
+      } else if (UNSAFE_RULE_CLAIMS.has(name)) {
+        // An email counts only when verified: `emails` and `domains` check that, a claim cannot.
+        bad('claims', `must not name ${name}: use emails or domains, which need email_verified`)
       } else claims[name] = values
     }
   }

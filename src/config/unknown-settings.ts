@@ -4,8 +4,9 @@
  * own is a configuration error, so `ALLOWED_EMAIL_DOMAIN=corp.example` (the `S` missing) stops
  * the proxy instead of letting everyone in. It looks like ours when it is within
  * {@link MAX_TYPO_DISTANCE} edits of a known name (after upper-casing and `-` to `_`), or starts
- * with one of our prefixes (the first word of every known name of two or more words: `ALLOWED_`,
- * `OAUTH_`, `SESSION_`, ...). The known names are the ones the parts of the configuration read
+ * with one of {@link OUR_PREFIXES} (`ALLOWED_`, `OAUTH_`, `SESSION_`, ...: words no other tool's
+ * variables are likely to start with; generic first words such as `CLIENT_`, `PUBLIC_` or
+ * `POST_` are left out, so `PUBLIC_URL` or `CLIENT_NAME` of another tool stay warnings). The known names are the ones the parts of the configuration read
  * (config/readers.ts records them), so a new setting is known the moment it is read. Other
  * variables are listed, by name, in one warning. Bindings (KV, Durable Objects, rate limits...)
  * are objects with methods, never settings, and are skipped; a value wrangler made of a TOML table
@@ -26,15 +27,23 @@ function isVariable(value: unknown, depth = 0): boolean {
   return Object.values(value).every((v) => isVariable(v, depth + 1))
 }
 
-/** The prefixes of the known names: the first word and its `_` of each name of two or more words. */
-function prefixesOf(known: ReadonlySet<string>): string[] {
-  const prefixes = new Set<string>()
-  for (const name of known) {
-    const underscore = name.indexOf('_')
-    if (underscore > 0) prefixes.add(name.slice(0, underscore + 1))
-  }
-  return [...prefixes]
-}
+/**
+ * Prefixes that mark a variable as meant for this proxy. Each is the start of known names
+ * (test/unit/unknown-settings.test.ts checks it); `ROUTES_` catches `ROUTES_JSON` and the like.
+ */
+export const OUR_PREFIXES = [
+  'ALLOWED_',
+  'ALLOW_',
+  'OAUTH_',
+  'AUTHING_',
+  'SESSION_',
+  'COOKIE_',
+  'INTROSPECTION_',
+  'REVOCATION_',
+  'BEARER_',
+  'IDENTITY_JWT_',
+  'ROUTES',
+] as const
 
 /** The known name closest to `name`, or undefined when none is within `limit` edits. */
 function closest(name: string, known: ReadonlySet<string>, limit: number): string | undefined {
@@ -57,14 +66,13 @@ export function checkUnknownSettings(
   env: Record<string, unknown>,
   known: ReadonlySet<string>
 ): { problems: string[]; others: string[] } {
-  const prefixes = prefixesOf(known)
   const problems: string[] = []
   const others: string[] = []
   for (const [name, value] of Object.entries(env)) {
     if (known.has(name) || !isVariable(value)) continue
     const spelled = name.toUpperCase().replace(/-/g, '_')
     const typo = closest(spelled, known, MAX_TYPO_DISTANCE)
-    const prefix = prefixes.find((p) => spelled.startsWith(p))
+    const prefix = OUR_PREFIXES.find((p) => spelled.startsWith(p))
     if (typo) {
       problems.push(`${name} is not a setting of this proxy: did you mean ${typo}?`)
     } else if (prefix) {

@@ -62,7 +62,7 @@ export function parseAuthorizeParams(
     if (RESERVED_AUTHORIZE_PARAMS.has(name.toLowerCase())) {
       return problems.push(`${setting} must not set ${name.toLowerCase()} (the proxy sets it)`)
     }
-    if (name in params) return problems.push(`${setting} sets ${name} twice`)
+    if (Object.hasOwn(params, name)) return problems.push(`${setting} sets ${name} twice`)
     if (!VSCHAR.test(decoded)) {
       return problems.push(`${setting} ${name} must have a value of printable ASCII characters`)
     }

@@ -128,9 +128,12 @@ export function withRuleClaims(
     const clean = cleanString(value)
     return clean === undefined ? [] : [clean]
   }
-  const ruleClaims: Record<string, string[]> = {}
+  // No prototype: a claim named `__proto__` or `constructor` is a key like any other.
+  const ruleClaims: Record<string, string[]> = Object.create(null)
   for (const name of names) {
-    const found = values(userinfo?.[name] ?? idTokenClaims?.[name])
+    const own = (source: Record<string, unknown> | undefined) =>
+      source && Object.hasOwn(source, name) ? source[name] : undefined
+    const found = values(own(userinfo) ?? own(idTokenClaims))
     if (found.length) ruleClaims[name] = found
   }
   return Object.keys(ruleClaims).length ? { ...claims, ruleClaims } : claims

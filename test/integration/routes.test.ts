@@ -132,7 +132,7 @@ describe('per-route policies through the app', () => {
     ['/docs/x%2F..%2F..%2Fadmin/users', 400],
     ['/admin%2Fusers', 400],
     ['/INTERNAL/x', 400],
-    ['/internal%00/x', 403],
+    ['/internal%00/x', 400],
   ])('keeps a signed-in non-admin out of the admin area by %s (%i)', async (path, status) => {
     const res = await request('ann', 'GET', path)
     expect(res.status).toBe(status)

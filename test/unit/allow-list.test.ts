@@ -121,3 +121,13 @@ describe('isAllowed', () => {
     )
   })
 })
+
+describe('an allow-list set to nothing', () => {
+  it.each([',', ' , ', ',,,'])(
+    'refuses ALLOWED_EMAIL_DOMAINS=%j instead of letting everyone in',
+    (value) => {
+      const { problems } = parseAllowList({ domains: value, allowUnverifiedEmail: false })
+      expect(problems).toEqual(['ALLOWED_EMAIL_DOMAINS lists nothing'])
+    }
+  )
+})

@@ -65,6 +65,7 @@ describe('OAUTH_AUTHORIZE_PARAMS at start', () => {
 
   it.each([
     ['a=1&a=2', 'OAUTH_AUTHORIZE_PARAMS sets a twice'],
+    ['constructor=1&constructor=2', 'OAUTH_AUTHORIZE_PARAMS sets constructor twice'],
     ['a b=1', 'OAUTH_AUTHORIZE_PARAMS entry 1 has a name RFC 6749 does not allow'],
     ['x=1&%zz=1', 'OAUTH_AUTHORIZE_PARAMS entry 2 is not form-encoded'],
     [
@@ -155,4 +156,13 @@ describe('the authorization URL with extra parameters', () => {
     const oauthMode = buildAuthorizeUrl(as, { ...base, protocol: 'oauth', scope: 'offline_access' })
     expect(oauthMode.searchParams.get('prompt')).toBeNull()
   })
+})
+
+describe('names an Object has', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty'])(
+    'takes %s=x as a parameter like any other',
+    (name) => {
+      expect(problems({ OAUTH_AUTHORIZE_PARAMS: `${name}=x` })).toEqual([])
+    }
+  )
 })

@@ -123,7 +123,7 @@ describe('parseConfig', () => {
     [{ OAUTH_TIMEOUT_MS: '0' }, 'OAUTH_TIMEOUT_MS must be a whole number >= 1'],
     [{ OAUTH_TIMEOUT_MS: '5s' }, 'OAUTH_TIMEOUT_MS must be a whole number >= 1'],
     [{ SESSION_MAX_AGE_SECONDS: '30' }, 'SESSION_MAX_AGE_SECONDS must be a whole number >= 60'],
-    [{ CLIENT_ID: 42 }, 'CLIENT_ID must be a string'],
+    [{ CLIENT_ID: ['a', 'b'] }, 'CLIENT_ID must be a string'],
     [
       { SESSIONS: undefined },
       'the KV binding SESSIONS is missing (add [[kv_namespaces]] to wrangler.toml)',
@@ -317,5 +317,15 @@ describe('CLAIM_HEADERS against what the proxy strips', () => {
   it('takes a header under the proxy own prefix', () => {
     const config = parseConfig(valid({ CLAIM_HEADERS: 'name:X-Auth-Request-Name' }))
     expect(config.claimHeaders.map((h) => h.header)).toEqual(['X-Auth-Request-Name'])
+  })
+})
+
+describe('TOML values that are not strings', () => {
+  it('reads a boolean or a number as it is written', () => {
+    const config = parseConfig(
+      valid({ ALLOW_UNVERIFIED_EMAIL: false, SESSION_IDLE_SECONDS: 900, INTROSPECTION: true })
+    )
+    expect(config.sessionIdleSeconds).toBe(900)
+    expect(config.introspection).toBe(true)
   })
 })

@@ -183,7 +183,17 @@ describe('decideRoute', () => {
 
   it.each([
     ['GET', '/admin/x', 'admin'],
-    ['GET', '/admin', 'default'],
+    // A lenient server serves a folder's bare name, a trailing slash, dot or space, and a
+    // `.json`-style suffix as the path without them: each falls under the rule it names.
+    ['GET', '/admin', 'refused'],
+    ['GET', '/docs/secret/', 'refused'],
+    ['GET', '/docs/secret//', 'refused'],
+    ['GET', '/docs/secret.', 'refused'],
+    ['GET', '/docs/secret/.', 'refused'],
+    ['GET', '/docs/secret%20', 'refused'],
+    ['GET', '/docs/secret.json', 'refused'],
+    ['GET', '/docs/a.json', 'docs'],
+    ['GET', '/admin/index.html', 'admin'],
     ['GET', '/adminX/y', 'default'],
     ['POST', '/hooks/a', 'hooks'],
     ['GET', '/hooks/a', 'default'],
@@ -209,6 +219,22 @@ describe('decideRoute', () => {
     ['GET', '/DOCS/a', 'default'],
   ])('%s %s: %s', (method, raw, expected) => {
     expect(nameOf(method, raw)).toBe(expected)
+  })
+
+  it('refuses the lower-case spelling of a rule path written with capitals', () => {
+    const cased = rulesOf([
+      { name: 'admin', path: '/Admin/*', action: 'allow', groups: ['admins'] },
+      { name: 'reports', path: '/Reports', action: 'deny' },
+    ])
+    const decide = (path: string) => {
+      const d = decideRoute(cased, 'GET', path)
+      return d === 'refused' || d === null ? d : d.name
+    }
+    expect(decide('/Admin/users')).toBe('admin')
+    expect(decide('/admin/users')).toBe('refused')
+    expect(decide('/Reports')).toBe('reports')
+    expect(decide('/reports')).toBe('refused')
+    expect(decide('/other')).toBe(null)
   })
 
   it('never lets a hostile spelling escape the rule its loose reading falls under', () => {
@@ -275,6 +301,22 @@ describe('ruleAllows', () => {
     [{}, false],
   ])('%o -> %s', (claims, allowed) => {
     expect(ruleAllows(rule, user(claims))).toBe(allowed)
+  })
+
+  it('reads a claim named like an Object member as a claim, never a crash', () => {
+    const [odd] = rulesOf([
+      { path: '/o/*', action: 'allow', claims: { constructor: 'x', __proto__: 'y' } },
+    ]) as [RouteRule]
+    expect(ruleAllows(odd, user({ ruleClaims: { department: ['eng'] } }))).toBe(false)
+    const held: Record<string, string[]> = Object.create(null)
+    held['constructor'] = ['x']
+    expect(ruleAllows(odd, user({ ruleClaims: held }))).toBe(true)
+  })
+
+  it('refuses a claims rule on the email: emails and domains need it verified', () => {
+    expect(
+      problems([{ path: '/e', action: 'allow', claims: { email: 'boss@example.com' } }])
+    ).toEqual([expect.stringContaining('must not name email: use emails or domains')])
   })
 })
 

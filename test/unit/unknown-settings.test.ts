@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, configWarnings, parseConfig, type Env } from '../../src/config'
-import { checkUnknownSettings } from '../../src/config/unknown-settings'
+import { checkUnknownSettings, OUR_PREFIXES } from '../../src/config/unknown-settings'
 import { editDistance } from '../../src/utils/edit-distance'
 import { TEST_IDENTITY_KEY } from '../support/identity-keys'
 
@@ -77,7 +77,8 @@ describe('a variable that looks like a setting of ours', () => {
     ['COOKIE_DOMAIN', 'COOKIE_'],
     ['INTROSPECTION_URL', 'INTROSPECTION_'],
     ['ALLOW_ALL', 'ALLOW_'],
-    ['IDENTITY_JWT_TTL', 'IDENTITY_'],
+    ['IDENTITY_JWT_TTL', 'IDENTITY_JWT_'],
+    ['ROUTES_JSON', 'ROUTES'],
   ])('%s carries our prefix %s: an error', (name, prefix) => {
     const found = problems({ [name]: 'x' })
     expect(found).toHaveLength(1)
@@ -98,6 +99,19 @@ describe('a variable that looks like a setting of ours', () => {
     expect(problems({ ROUTE: [{ path: '/a', action: 'public' }] })[0]).toContain(
       'did you mean ROUTES?'
     )
+  })
+})
+
+describe('our prefixes', () => {
+  it.each([
+    'PUBLIC_URL',
+    'PUBLIC_SITE_NAME',
+    'CLIENT_NAME',
+    'POST_HOG_KEY',
+    'PASS_PHRASE',
+    'TOKEN_TTL',
+  ])("leaves another tool's %s to the warning", (name) => {
+    expect(problems({ [name]: 'x' })).toEqual([])
   })
 })
 
@@ -173,6 +187,12 @@ describe('the known names', () => {
         ])
       )
       expect([...literal].filter((name) => !asked.has(name))).toEqual([])
+    }
+  })
+
+  it('include a name for each of our prefixes', () => {
+    for (const prefix of OUR_PREFIXES) {
+      expect([...literal].some((name) => name.startsWith(prefix))).toBe(true)
     }
   })
 })
