@@ -12,6 +12,7 @@ import { renderError } from './middleware/on-error'
 import { requireAllowed } from './middleware/require-allowed'
 import { requireAuth } from './middleware/require-auth'
 import { requestContext } from './middleware/request-context'
+import { requestLog } from './middleware/request-log'
 import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
 import { bearerAuth } from './middleware/bearer'
@@ -19,6 +20,7 @@ import { publicAccess } from './middleware/public-access'
 import { matchRoute } from './middleware/route'
 import { forwardToOrigin } from './proxy/forward'
 import { callback, callbackBodyLimit } from './routes/callback'
+import { ping, ready } from './routes/health'
 import { jwks } from './routes/jwks'
 import { login } from './routes/login'
 import { logout, logoutForm, SIGNED_OUT_PATH, signedOut } from './routes/logout'
@@ -33,6 +35,8 @@ export interface AppOptions {
   fetch?: typeof fetch
   /** The clock, in epoch milliseconds; `Date.now` by default. */
   now?: () => number
+  /** A number in [0, 1) per request, for log sampling; `Math.random` by default. */
+  random?: () => number
 }
 
 /**
@@ -43,7 +47,11 @@ export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>()
   const memory = createIsolateMemory()
   app.use('*', requestContext(memory, clockFrom(options.now)))
+  app.use('*', requestLog({ ...(options.random && { random: options.random }) }))
   app.use('*', requireHttps)
+  // Before the configuration: ping needs none, and ready reports a bad one as a failed check.
+  app.get('/_auth/ping', ping)
+  app.get('/_auth/ready', ready(options.fetch))
   app.use('*', loadConfig({ ...(options.fetch && { fetch: options.fetch }) }))
 
   app.get('/_auth/login', login)

@@ -5,7 +5,7 @@
  * reasons, so a secret pasted into the wrong setting cannot leak into a page or a log. Each
  * concern is read by its own part (as oauth2-proxy's `pkg/validation`): config/provider.ts,
  * config/client.ts, config/sessions.ts, config/access.ts, config/assertion.ts,
- * config/upstream.ts; each default is written once, there (the OAuth client's own in
+ * config/upstream.ts, config/operations.ts; each default is written once, there (the OAuth client's own in
  * oauth/options.ts).
  */
 import { isOpen } from './access/allow-list'
@@ -13,6 +13,7 @@ import { ruleLabel, type RouteRule } from './access/routes'
 import { readAccess, type AccessSettings } from './config/access'
 import { readAssertion, ruleAssertions, type AssertionConfig } from './config/assertion'
 import { readClient, type ClientSettings } from './config/client'
+import { readOperations, type OperationsSettings } from './config/operations'
 import { makeSettingReaders } from './config/readers'
 import { readProvider } from './config/provider'
 import { readSessions, type SessionSettings } from './config/sessions'
@@ -71,6 +72,11 @@ export interface Env {
   OAUTH_AUTHORIZE_PARAMS?: string
   /** Per-route policies: a JSON string, or the list wrangler makes of `[[vars.ROUTES]]` tables. */
   ROUTES?: string | unknown[]
+  LOG_SAMPLE_RATE?: string
+  ORIGIN_TIMEOUT_MS?: string
+  WEBSOCKET_ALLOWED_ORIGINS?: string
+  /** Workers Analytics Engine (`[[analytics_engine_datasets]]`), optional: counts go there. */
+  METRICS?: AnalyticsEngineDataset
 }
 
 /**
@@ -79,7 +85,13 @@ export interface Env {
  * timeout) are in `client`, exactly as the client is made from them.
  */
 export interface Config
-  extends ClientSettings, SessionSettings, AccessSettings, AssertionConfig, UpstreamSettings {
+  extends
+    ClientSettings,
+    SessionSettings,
+    AccessSettings,
+    AssertionConfig,
+    UpstreamSettings,
+    OperationsSettings {
   /** `ORIGIN_URL`: where requests go on to (no query or fragment). */
   originUrl: URL
   /** `assertion` with `aud` the rule's origin, for rules with their own (config/assertion.ts). */
@@ -120,6 +132,7 @@ export function parseConfig(env: Env): Config {
   const assertion = readAssertion(read, redirectUri, originUrl)
   const perRule = ruleAssertions(read, assertion.assertion, access.routes)
   const upstream = readUpstream(read)
+  const operations = readOperations(read)
   const sessions = env.SESSIONS
   if (!sessions || typeof sessions.get !== 'function' || typeof sessions.put !== 'function') {
     read.problem('the KV binding SESSIONS is missing (add [[kv_namespaces]] to wrangler.toml)')
@@ -137,6 +150,7 @@ export function parseConfig(env: Env): Config {
     ...assertion,
     ruleAssertions: perRule,
     ...upstream,
+    ...operations,
     sessions,
     unknownSettings: Object.freeze(unknown.others),
   })

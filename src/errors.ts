@@ -54,6 +54,9 @@ export const ERRORS = {
   ],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string, string]>
 
+/** Seconds a client is asked to wait after a 503: long enough for a blip, short for a person. */
+export const RETRY_AFTER_SECONDS = 10
+
 /** One of the codes in {@link ERRORS}. */
 export type ErrorCode = keyof typeof ERRORS
 
@@ -103,7 +106,7 @@ export class ProxyError extends HTTPException {
  * again, returning to `returnTo`.
  * - `authorization_error` (`error=access_denied`...): 403 naming the provider's error code;
  * - `rejected` (e.g. `invalid_grant`: the code expired or was used): 400;
- * - `unavailable` (timeout, network, 5xx): 503;
+ * - `unavailable` (timeout, network, 5xx, 429): 503, with the provider's `Retry-After` if any;
  * - `invalid_response` (bad JSON, failed ID token check): 502.
  */
 export function proxyErrorFromOAuth(err: OAuthClientError, returnTo = '/'): ProxyError {
@@ -123,7 +126,7 @@ export function proxyErrorFromOAuth(err: OAuthClientError, returnTo = '/'): Prox
     case 'rejected':
       return new ProxyError('login_failed', signIn)
     case 'unavailable':
-      return new ProxyError('idp_unavailable', signIn)
+      return new ProxyError('idp_unavailable', { ...signIn, headers: retryAfterHeader(err) })
     default:
       return new ProxyError('idp_error', signIn)
   }
@@ -134,7 +137,13 @@ export function proxyErrorFromOAuth(err: OAuthClientError, returnTo = '/'): Prox
  * `idp_unavailable` when it is down or slow, else 502 `idp_error`. The session is kept either way.
  */
 export function proxyErrorFromProviderFailure(err: OAuthClientError): ProxyError {
-  return new ProxyError(err.kind === 'unavailable' ? 'idp_unavailable' : 'idp_error', {
-    cause: err,
-  })
+  if (err.kind === 'unavailable') {
+    return new ProxyError('idp_unavailable', { cause: err, headers: retryAfterHeader(err) })
+  }
+  return new ProxyError('idp_error', { cause: err })
+}
+
+/** The provider's own `Retry-After` (a 429's or 503's, bounded), passed on; else none. */
+function retryAfterHeader(err: OAuthClientError): Record<string, string> {
+  return err.retryAfterSeconds ? { 'Retry-After': String(err.retryAfterSeconds) } : {}
 }

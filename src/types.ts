@@ -32,5 +32,7 @@ export interface AppEnv {
      * Goes upstream only with `PASS_ACCESS_TOKEN=true`.
      */
     accessToken: string | null
+    /** What the proxy decided when it did not fail or forward (e.g. `login_started`), for the log. */
+    outcome?: string
   }
 }

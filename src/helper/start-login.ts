@@ -81,5 +81,6 @@ export async function startLogin(
     c.header('Set-Cookie', cookie, { append: true })
   }
   c.header('Cache-Control', 'no-store')
+  c.set('outcome', 'login_started')
   return c.redirect(authorizeUrl.href, 302)
 }

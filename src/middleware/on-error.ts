@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono'
 import { ConfigError } from '../config'
-import { ProxyError } from '../errors'
+import { ProxyError, RETRY_AFTER_SECONDS } from '../errors'
 import { signOutFormHeaders } from '../helper/sign-out-form'
 import { log } from '../log'
 import { errorPage } from '../pages/error-page'
@@ -19,8 +19,7 @@ import type { AppEnv } from '../types'
 import { wantsHtml } from '../utils/request-kind'
 import { safeReturnTo } from '../utils/return-to'
 
-/** Seconds a client is asked to wait after a 503: long enough for a blip, short for a person. */
-export const RETRY_AFTER_SECONDS = 10
+export { RETRY_AFTER_SECONDS }
 
 /** The headers every error answer carries, for its status. */
 function errorHeaders(error: ProxyError, url: URL): Record<string, string> {

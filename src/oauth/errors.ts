@@ -75,10 +75,18 @@ export class OAuthClientError extends Error {
   readonly status: number | undefined
   readonly error: string | undefined
   readonly errorDescription: string | undefined
+  /** The provider's `Retry-After` on a 429 or 503, in seconds, within 1..{@link MAX_RETRY_AFTER_SECONDS}. */
+  readonly retryAfterSeconds: number | undefined
   constructor(
     endpoint: OAuthEndpoint,
     kind: OAuthFailureKind,
-    details: { status?: number; error?: unknown; errorDescription?: unknown; cause?: unknown } = {}
+    details: {
+      status?: number
+      error?: unknown
+      errorDescription?: unknown
+      cause?: unknown
+      retryAfterSeconds?: number | undefined
+    } = {}
   ) {
     const error =
       details.error === undefined
@@ -99,6 +107,7 @@ export class OAuthClientError extends Error {
       typeof details.errorDescription === 'string'
         ? details.errorDescription.slice(0, MAX_DESCRIPTION_LENGTH)
         : undefined
+    this.retryAfterSeconds = details.retryAfterSeconds
   }
 }
 
@@ -113,6 +122,22 @@ export class ProviderUnreachableError extends Error {
 /** 5xx, and 429 (too many requests): the provider cannot answer now, the request is fine. */
 const isServerStatus = (status: number | undefined) =>
   status !== undefined && (status >= 500 || status === 429)
+
+/** The most of a provider's `Retry-After` passed on: a provider must not park our users for long. */
+export const MAX_RETRY_AFTER_SECONDS = 120
+
+/**
+ * A 429's or 503's `Retry-After` (RFC 9110 10.2.3) in seconds, within 1..
+ * {@link MAX_RETRY_AFTER_SECONDS}; only the delta-seconds form (an HTTP date is ignored: it needs a
+ * clock, and providers send seconds).
+ */
+export function retryAfterOf(response: unknown): number | undefined {
+  if (!(response instanceof Response)) return undefined
+  if (response.status !== 429 && response.status !== 503) return undefined
+  const value = response.headers.get('retry-after')?.trim()
+  if (!value || !/^\d{1,9}$/.test(value)) return undefined
+  return Math.min(Math.max(Number(value), 1), MAX_RETRY_AFTER_SECONDS)
+}
 
 /** True when `err` or one of its causes is a timeout or an abort (e.g. mid-body). */
 function isTimeout(err: unknown, depth = 0): boolean {
@@ -143,6 +168,7 @@ export function toOAuthClientError(endpoint: OAuthEndpoint, err: unknown): OAuth
       error: err.error,
       errorDescription: err.error_description,
       cause: err,
+      retryAfterSeconds: retryAfterOf(err.response),
     })
   }
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
@@ -150,6 +176,7 @@ export function toOAuthClientError(endpoint: OAuthEndpoint, err: unknown): OAuth
       status: err.status,
       error: err.cause[0]?.parameters.error,
       cause: err,
+      retryAfterSeconds: retryAfterOf(err.response),
     })
   }
   if (isTimeout(err)) return new OAuthClientError(endpoint, 'unavailable', { cause: err })
@@ -158,10 +185,7 @@ export function toOAuthClientError(endpoint: OAuthEndpoint, err: unknown): OAuth
     return new OAuthClientError(
       endpoint,
       isServerStatus(status) ? 'unavailable' : 'invalid_response',
-      {
-        status,
-        cause: err,
-      }
+      { status, cause: err, retryAfterSeconds: retryAfterOf(err.cause) }
     )
   }
   return new OAuthClientError(endpoint, 'invalid_response', { cause: err })

@@ -8,6 +8,8 @@
 export interface Clock {
   /** Now, in whole epoch seconds. */
   nowSeconds(): number
+  /** Now, in epoch milliseconds (durations in the logs). */
+  nowMs(): number
 }
 
 /**
@@ -15,5 +17,5 @@ export interface Clock {
  * @param nowMs epoch milliseconds; `Date.now` by default.
  */
 export function clockFrom(nowMs: () => number = Date.now): Clock {
-  return { nowSeconds: () => Math.floor(nowMs() / 1000) }
+  return { nowSeconds: () => Math.floor(nowMs() / 1000), nowMs }
 }
