@@ -84,6 +84,7 @@ export function createApp(options: AppOptions = {}) {
       return forwardToOrigin(c.req.raw, target, await upstreamIdentityOf(c), {
         fetch: options.fetch,
         headerNames: memory.headerNames,
+        timeoutMs: c.get('config').originTimeoutMs,
       })
     }
   )

@@ -52,6 +52,11 @@ export const ERRORS = {
     'The site is unavailable',
     'The site behind the proxy is not reachable right now.',
   ],
+  origin_timeout: [
+    504,
+    'The site is not answering',
+    'The site behind the proxy did not answer in time. Try again in a moment.',
+  ],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string, string]>
 
 /** Seconds a client is asked to wait after a 503: long enough for a blip, short for a person. */

@@ -43,7 +43,11 @@ export function publicAccess(fetchImpl?: typeof fetch) {
       path: c.get('path'),
       alsoStrip: config.claimHeaderNames,
     }
-    const forward = { fetch: fetchImpl, headerNames: c.get('memory').headerNames }
+    const forward = {
+      fetch: fetchImpl,
+      headerNames: c.get('memory').headerNames,
+      timeoutMs: config.originTimeoutMs,
+    }
     if (config.allowCorsPreflight && isCorsPreflight(request)) {
       return forwardToOrigin(preflightOnly(request), target, null, forward)
     }

@@ -25,6 +25,7 @@ const NEXT_STEP: Record<ErrorCode, NextStep> = {
   idp_unavailable: 'retry',
   session_store_unavailable: 'retry',
   origin_unavailable: 'retry',
+  origin_timeout: 'retry',
 }
 
 /** Codes whose sign-in link is a "try again" rather than a "sign in again". */

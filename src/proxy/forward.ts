@@ -7,6 +7,7 @@
  * the site; with an identity it is made private (proxy/cache-control.ts).
  */
 import type { Memo } from '../cache/memory-cache'
+import { DEFAULT_ORIGIN_TIMEOUT_MS } from '../config/operations'
 import { ProxyError } from '../errors'
 import { isProxyCookieName } from '../session/cookie'
 import type { SessionClaims } from '../identity'
@@ -16,6 +17,14 @@ import { makePrivate } from './cache-control'
 import { ASSERTION_HEADER } from './identity-assertion'
 import { setIdentityHeaders, stripIdentityHeaders } from './identity-headers'
 import { LOCATION_HEADERS, siteLocationHeader } from './location'
+
+/** The origin sent no answer headers within `ORIGIN_TIMEOUT_MS` (for the log). */
+class OriginTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`the origin did not answer within ${timeoutMs} ms`)
+    this.name = 'OriginTimeoutError'
+  }
+}
 
 /** True for a `name=value` (or bare `name`) cookie pair that is one of the proxy's cookies. */
 function isProxyCookiePair(pair: string): boolean {
@@ -157,6 +166,8 @@ export interface ForwardOptions {
   fetch?: typeof fetch | undefined
   /** Verdicts of header names seen before (isolate memory). */
   headerNames?: Memo<boolean> | undefined
+  /** How long the origin may take to send its answer's headers (`ORIGIN_TIMEOUT_MS`). */
+  timeoutMs?: number | undefined
 }
 
 /**
@@ -172,13 +183,21 @@ export interface ForwardOptions {
  * @returns the origin's response, streaming, its `Location` pointed at the site: with the origin's
  * caching on public paths, made private otherwise.
  * @throws {ProxyError} `invalid_request` (400) for a path the origin would read differently;
- * `origin_unavailable` (502) when the origin cannot be reached.
+ * `origin_unavailable` (502) when the origin cannot be reached (refused, reset, unresolvable);
+ * `origin_timeout` (504) when its answer's headers do not come within `timeoutMs`. Once they have
+ * come the timer is off: a long download, an event stream or a WebSocket runs as long as it will.
+ * An upload counts against the timer until the origin answers (most origins answer after reading
+ * the body), so a large upload on a slow link needs an `ORIGIN_TIMEOUT_MS` to match.
  */
 export async function forwardToOrigin(
   request: Request,
   target: UpstreamTarget,
   identity: UpstreamIdentity | null,
-  { fetch: fetchImpl = fetch, headerNames }: ForwardOptions = {}
+  {
+    fetch: fetchImpl = fetch,
+    headerNames,
+    timeoutMs = DEFAULT_ORIGIN_TIMEOUT_MS,
+  }: ForwardOptions = {}
 ): Promise<Response> {
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
   const upstreamUrl = buildUpstreamUrl(target.originUrl, target.url, target.path)
@@ -190,11 +209,17 @@ export async function forwardToOrigin(
     // Supported since compatibility date 2024-11-11 (`cache_option_enabled`); ours is later.
     ...(identity && { cache: 'no-store' }),
   }
+  // Not AbortSignal.timeout: that would also cut the body off once it fires; this one is cleared.
+  const deadline = new AbortController()
+  const timer = setTimeout(() => deadline.abort(new OriginTimeoutError(timeoutMs)), timeoutMs)
   let response: Response
   try {
-    response = await fetchImpl(upstreamUrl, init)
+    response = await fetchImpl(upstreamUrl, { ...init, signal: deadline.signal })
   } catch (err) {
-    throw new ProxyError('origin_unavailable', { cause: err })
+    const code = deadline.signal.aborted ? 'origin_timeout' : 'origin_unavailable'
+    throw new ProxyError(code, { cause: err })
+  } finally {
+    clearTimeout(timer)
   }
   return finishResponse(response, target, identity !== null)
 }

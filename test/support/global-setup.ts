@@ -8,6 +8,7 @@ import { startIdp } from '../../dev/idp.ts'
 import { startOrigin } from '../../dev/origin.ts'
 import { AUTHING_CLIENTS, REDIRECT_URIS, SITE, TEST_CLIENTS } from './clients.ts'
 import { publicJwkOf, TEST_IDENTITY_KEY } from './identity-keys.ts'
+import { startFaultOrigin } from './fault-origin.ts'
 import { startWsOrigin } from './ws-origin.ts'
 
 export default async function setup(project: TestProject) {
@@ -24,6 +25,7 @@ export default async function setup(project: TestProject) {
   const jwks = { keys: [JSON.parse(publicJwkOf(TEST_IDENTITY_KEY))] }
   const origin = await startOrigin(0, { verifyAssertion: { site: SITE, jwks } })
   const wsOrigin = await startWsOrigin()
+  const faultOrigin = await startFaultOrigin()
   const authing = await startAuthingFake(
     Object.values(AUTHING_CLIENTS).map((c) => ({
       id: c.id,
@@ -34,9 +36,16 @@ export default async function setup(project: TestProject) {
   project.provide('issuer', idp.issuer)
   project.provide('originUrl', origin.url)
   project.provide('wsOriginUrl', wsOrigin.url)
+  project.provide('faultOriginUrl', faultOrigin.url)
   project.provide('authingHost', authing.appHost)
   return async () => {
-    await Promise.all([idp.close(), origin.close(), authing.close(), wsOrigin.close()])
+    await Promise.all([
+      idp.close(),
+      origin.close(),
+      authing.close(),
+      wsOrigin.close(),
+      faultOrigin.close(),
+    ])
   }
 }
 
@@ -45,6 +54,7 @@ declare module 'vitest' {
     issuer: string
     originUrl: string
     wsOriginUrl: string
+    faultOriginUrl: string
     authingHost: string
   }
 }

@@ -4,6 +4,7 @@ declare module 'vitest' {
     issuer: string
     originUrl: string
     wsOriginUrl: string
+    faultOriginUrl: string
     authingHost: string
   }
 }
