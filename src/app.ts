@@ -13,6 +13,7 @@ import { requireAllowed } from './middleware/require-allowed'
 import { requireAuth } from './middleware/require-auth'
 import { requestContext } from './middleware/request-context'
 import { requestLog } from './middleware/request-log'
+import { websocketOrigin } from './middleware/websocket-origin'
 import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
 import { bearerAuth } from './middleware/bearer'
@@ -69,6 +70,7 @@ export function createApp(options: AppOptions = {}) {
   app.all(
     '*',
     matchRoute,
+    websocketOrigin,
     publicAccess(options.fetch),
     loadSession,
     bearerAuth({ verifyToken: verifyByIntrospection }),

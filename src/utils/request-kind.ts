@@ -10,6 +10,7 @@
  */
 export function isNavigation(request: Request): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  if (isWebSocketUpgrade(request)) return false
   return wantsHtml(request)
 }
 
@@ -19,6 +20,13 @@ export function isNavigation(request: Request): boolean {
  * such requests are pages; to anything else, JSON.
  */
 export function wantsHtml(request: Request): boolean {
+  // No WebSocket client shows a page or follows a redirect, whatever its `Accept` says.
+  if (isWebSocketUpgrade(request)) return false
   if (request.headers.get('sec-fetch-mode') === 'navigate') return true
   return (request.headers.get('accept') ?? '').toLowerCase().includes('text/html')
+}
+
+/** True for a WebSocket handshake (RFC 6455 4.1): `Upgrade: websocket`, in any case. */
+export function isWebSocketUpgrade(request: Request): boolean {
+  return (request.headers.get('upgrade') ?? '').trim().toLowerCase() === 'websocket'
 }

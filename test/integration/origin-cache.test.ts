@@ -99,21 +99,88 @@ describe('caching of what the origin answers', () => {
 })
 
 describe('a signed-in WebSocket', () => {
-  it('goes through with the identity and the assertion (the 101 is returned as it is)', async () => {
+  const handshake = (headers: Record<string, string> = {}) =>
+    new Request(`${SITE}/socket`, {
+      headers: { upgrade: 'websocket', 'sec-websocket-version': '13', ...headers },
+    })
+
+  /** The socket's messages, in order, as they come. */
+  function messages(ws: WebSocket) {
+    const queue: string[] = []
+    const waiting: ((m: string) => void)[] = []
+    ws.addEventListener('message', (event) => {
+      const m = String(event.data)
+      const next = waiting.shift()
+      if (next) next(m)
+      else queue.push(m)
+    })
+    return () =>
+      new Promise<string>((resolve) => {
+        const m = queue.shift()
+        if (m !== undefined) resolve(m)
+        else waiting.push(resolve)
+      })
+  }
+
+  it("goes through with the identity and the assertion, without the proxy's cookies, and frames flow both ways", async () => {
     const w = world({ ORIGIN_URL: inject('wsOriginUrl') })
     const { cookie } = await w.signIn('wendy')
-    const res = await w.send(
-      new Request(`${SITE}/socket`, {
-        headers: { cookie, upgrade: 'websocket', 'sec-websocket-version': '13' },
-      })
-    )
+    const res = await w.send(handshake({ cookie: `theirs=1; ${cookie}` }))
     expect(res.status).toBe(101)
     const ws = res.webSocket!
-    const message = new Promise<string>((resolve) => {
-      ws.addEventListener('message', (event) => resolve(String(event.data)))
-    })
+    const next = messages(ws)
     ws.accept()
-    expect(JSON.parse(await message)).toEqual({ user: 'wendy', assertion: true })
+    expect(JSON.parse(await next())).toEqual({ user: 'wendy', assertion: true, cookie: 'theirs=1' })
+    ws.send('ping 1')
+    expect(await next()).toBe('echo:ping 1')
+    ws.send('ping 2')
+    expect(await next()).toBe('echo:ping 2')
     ws.close()
+  })
+
+  it("is let in from the site's own pages and from a listed origin", async () => {
+    const w = world({
+      ORIGIN_URL: inject('wsOriginUrl'),
+      WEBSOCKET_ALLOWED_ORIGINS: 'https://admin.example.org',
+    })
+    const { cookie } = await w.signIn('wendy')
+    for (const origin of [new URL(SITE).origin, 'https://admin.example.org']) {
+      const res = await w.send(handshake({ cookie, origin }))
+      expect(res.status).toBe(101)
+      res.webSocket!.accept()
+      res.webSocket!.close()
+    }
+  })
+
+  it('gets 403 with a cross-site Origin, even with a valid cookie, and the origin sees nothing', async () => {
+    const w = world({ ORIGIN_URL: inject('wsOriginUrl') })
+    const { cookie } = await w.signIn('wendy')
+    const sibling = `${new URL(SITE).protocol}//evil.${new URL(SITE).host}`
+    for (const origin of ['https://evil.example', sibling, 'null']) {
+      const res = await w.send(handshake({ cookie, origin, accept: 'text/html' }))
+      expect(res.status).toBe(403)
+      expect(res.webSocket).toBeNull()
+      expect(await res.json()).toMatchObject({ error: 'cross_site_request' })
+    }
+  })
+
+  it('without a session gets 401 whatever its Accept (never a redirect no client follows)', async () => {
+    const w = world({ ORIGIN_URL: inject('wsOriginUrl') })
+    for (const accept of ['text/html,application/xhtml+xml', '*/*', undefined]) {
+      const res = await w.send(
+        handshake({ ...(accept && { accept }), 'sec-fetch-mode': 'websocket' })
+      )
+      expect(res.status).toBe(401)
+      expect(res.headers.get('location')).toBeNull()
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /)
+      expect(await res.json()).toMatchObject({ error: 'unauthenticated' })
+    }
+  })
+
+  it('refuses a WEBSOCKET_ALLOWED_ORIGINS entry that is not an origin', async () => {
+    const w = world({ WEBSOCKET_ALLOWED_ORIGINS: 'https://ok.example, https://x.example/path' })
+    const res = await w.send(new Request(`${SITE}/`, { headers: { accept: 'application/json' } }))
+    expect(res.status).toBe(500)
+    expect(JSON.stringify(await res.json())).toContain('WEBSOCKET_ALLOWED_ORIGINS entry 2')
   })
 })
