@@ -121,8 +121,7 @@ function compileRule(
   if (rule.groups !== undefined && !isStringList(rule.groups)) {
     bad('groups', 'must be a list of group names')
   }
-  // No prototype: a claim named `__proto__` is a key like any other.
-  const claims: Record<string, string[]> = Object.create(null)
+  const claims: [string, string[]][] = []
   if (rule.claims !== undefined) {
     const entries =
       typeof rule.claims === 'object' && rule.claims !== null && !Array.isArray(rule.claims)
@@ -138,7 +137,7 @@ function compileRule(
       } else if (UNSAFE_RULE_CLAIMS.has(name)) {
         // An email counts only when verified: `emails` and `domains` check that, a claim cannot.
         bad('claims', `must not name ${name}: use emails or domains, which need email_verified`)
-      } else claims[name] = values
+      } else claims.push([name, values])
     }
   }
   if (rule.api !== undefined && typeof rule.api !== 'boolean') bad('api', 'must be true or false')
@@ -163,7 +162,8 @@ function compileRule(
         groups: isStringList(rule.groups) ? rule.groups : [],
         allowUnverifiedEmail,
       }),
-      claims: Object.freeze(claims),
+      // Object.fromEntries defines each key (a claim named `__proto__` included), never assigns.
+      claims: Object.freeze(Object.fromEntries(claims)),
     }),
     api: rule.api === true,
     ...(originUrl && { originUrl }),

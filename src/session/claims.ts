@@ -128,13 +128,15 @@ export function withRuleClaims(
     const clean = cleanString(value)
     return clean === undefined ? [] : [clean]
   }
-  // No prototype: a claim named `__proto__` or `constructor` is a key like any other.
-  const ruleClaims: Record<string, string[]> = Object.create(null)
+  // Own keys only, read and written: a claim named `__proto__` or `constructor` is a key like any
+  // other (Object.fromEntries defines, never assigns; a plain object, so it can be cloned).
+  const entries: [string, string[]][] = []
   for (const name of names) {
     const own = (source: Record<string, unknown> | undefined) =>
       source && Object.hasOwn(source, name) ? source[name] : undefined
     const found = values(own(userinfo) ?? own(idTokenClaims))
-    if (found.length) ruleClaims[name] = found
+    if (found.length) entries.push([name, found])
   }
+  const ruleClaims: Record<string, string[]> = Object.fromEntries(entries)
   return Object.keys(ruleClaims).length ? { ...claims, ruleClaims } : claims
 }
