@@ -17,7 +17,7 @@ import type { Config, ConfigError, ParsedConfigs } from './config'
 import type { OAuthClient, ProviderCache } from './oauth/client'
 import type { AssertionSettings } from './proxy/identity-assertion'
 import type { SessionRecord } from './session/session-store'
-import type { HmacKeys } from './utils/crypto'
+import type { HmacKeys, SealKeys } from './utils/crypto'
 
 /** Entries per cache of per-user things: enough for a busy isolate, small enough for 128 MB. */
 const MAX_CACHED_ENTRIES = 10_000
@@ -43,6 +43,8 @@ export interface IsolateMemory {
   providers: ProviderCache
   /** Imported HMAC keys, one per `COOKIE_SECRET`. */
   hmacKeys: HmacKeys
+  /** AES-GCM keys derived from `COOKIE_SECRET`, one per use and secret (login cookies). */
+  sealKeys: SealKeys
   /** Session cookie values whose signature checked (with secret and name): no HMAC per request. */
   verifiedCookies: Memo<true>
 
@@ -83,6 +85,7 @@ export function createIsolateMemory(): IsolateMemory {
     oauthClients: new WeakMap(),
     providers: new Map(),
     hmacKeys: new Map(),
+    sealKeys: new Map(),
     verifiedCookies: new Memo(MAX_CACHED_ENTRIES),
     sessions: new MemoryCache(MAX_CACHED_ENTRIES),
     ended: new MemoryCache(MAX_CACHED_ENTRIES),

@@ -2,17 +2,16 @@
  * @module
  * Starting a sign-in, for the login route and for an unauthenticated navigation
  * (middleware/require-auth.ts). Each start makes a fresh `state`, `nonce` and PKCE
- * `code_verifier`, stores them as a login transaction keyed by `state`, binds it to this browser
- * with a cookie, and 302s to the provider's authorization endpoint.
+ * `code_verifier`, seals them as a login transaction in a cookie named after `state` (so bound to
+ * this browser; nothing is written to KV), and 302s to the provider's authorization endpoint.
  */
 import type { Context } from 'hono'
-import { ProxyError, proxyErrorFromOAuth } from '../errors'
+import { proxyErrorFromOAuth } from '../errors'
 import { log } from '../log'
 import { newLoginSecrets } from '../oauth/client'
 import { OAuthClientError } from '../oauth/errors'
 import { uiLocales } from '../pages/locale'
 import { serializeLoginCookies } from '../session/login-cookie'
-import { saveLoginTransaction } from '../session/login-transaction'
 import type { AppEnv } from '../types'
 import { sessionIdOf } from './session-id'
 
@@ -26,8 +25,7 @@ export type Prompt = (typeof PROMPTS)[number]
  * the browser's languages as `ui_locales`, and `prompt` when given).
  * @param returnTo same-origin path and query to come back to.
  * @param prompt `login` (ask for the account again: "use another account") or `select_account`.
- * @throws {ProxyError} `idp_unavailable` / `idp_error` when discovery fails,
- * `session_store_unavailable` when the transaction cannot be stored.
+ * @throws {ProxyError} `idp_unavailable` / `idp_error` when discovery fails.
  */
 export async function startLogin(
   c: Context<AppEnv>,
@@ -52,30 +50,26 @@ export async function startLogin(
     throw err
   }
   const replaces = await sessionIdOf(c)
-  try {
-    await saveLoginTransaction(config.sessions, {
-      v: 1,
-      state: secrets.state,
-      codeVerifier: secrets.codeVerifier,
-      nonce: secrets.nonce,
-      returnTo,
-      createdAt: c.get('clock').nowSeconds(),
-      ...(replaces && { replaces }),
-    })
-  } catch (err) {
-    throw new ProxyError('session_store_unavailable', { cause: err })
+  const tx = {
+    v: 1 as const,
+    state: secrets.state,
+    codeVerifier: secrets.codeVerifier,
+    nonce: secrets.nonce,
+    returnTo,
+    createdAt: c.get('clock').nowSeconds(),
+    ...(replaces && { replaces }),
   }
   log('info', 'auth.login.start', { path: returnTo.split('?')[0] })
   const siteUrl = c.get('url')
   const cookieHeader = c.req.header('cookie') ?? null
   const formPost = config.responseMode === 'form_post'
   const cookies = await serializeLoginCookies(
-    secrets.state,
+    tx,
     siteUrl,
     config.cookieSecret,
     cookieHeader,
     formPost,
-    c.get('memory').hmacKeys
+    c.get('memory').sealKeys
   )
   for (const cookie of cookies) {
     c.header('Set-Cookie', cookie, { append: true })

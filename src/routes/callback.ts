@@ -1,7 +1,8 @@
 /**
  * @module
- * `GET /_auth/callback` (and `POST` for form_post): finishes a sign-in. Checks that this browser
- * started it (the login cookie for `state`), takes the login transaction for `state` (one use),
+ * `GET /_auth/callback` (and `POST` for form_post): finishes a sign-in. Opens the login
+ * transaction for `state` from this browser's sealed login cookie (so only the browser that
+ * started it can finish it) and clears the cookie (one use),
  * checks the authorization response (`state`, RFC 9207 `iss`, `error=`), exchanges the code with
  * the PKCE verifier, validates the ID token (OpenID Connect Core 3.1.3.7), fetches userinfo,
  * stores a new session in KV, sets the session cookie and 302s to the stored return address.
@@ -19,8 +20,8 @@ import { OAuthClientError } from '../oauth/errors'
 import { expectedSubject, pickSessionClaims, withRuleClaims } from '../session/claims'
 import { serializeSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
-import { clearLoginCookie, hasLoginCookie } from '../session/login-cookie'
-import { takeLoginTransaction, type LoginTransaction } from '../session/login-transaction'
+import { clearLoginCookie, openLoginCookie } from '../session/login-cookie'
+import type { LoginTransaction } from '../session/login-transaction'
 import { createSession, freshCheckedUntil, toSessionTokens } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { sha256Hex } from '../utils/crypto'
@@ -102,23 +103,15 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
   const url = c.get('url')
   const params = await responseParams(c, url)
 
-  // Only the browser that started this sign-in may finish it (checked before any KV read).
+  // Only the browser that started this sign-in may finish it: it holds the transaction.
   const state = params.get('state')
   const cookieHeader = c.req.header('cookie') ?? null
   const secret = config.cookieSecret
-  if (!state || !(await hasLoginCookie(state, url, secret, cookieHeader, memory.hmacKeys))) {
-    throw new ProxyError('login_state_invalid', { signIn: true })
-  }
-  c.header('Set-Cookie', clearLoginCookie(state, url), { append: true })
-
   const clock = c.get('clock')
-  let tx: LoginTransaction | null
-  try {
-    tx = await takeLoginTransaction(config.sessions, state, clock.nowSeconds())
-  } catch (err) {
-    throw new ProxyError('session_store_unavailable', { cause: err, signIn: true })
-  }
+  const now = clock.nowSeconds()
+  const tx = await openLoginCookie(state, url, secret, cookieHeader, now, memory.sealKeys)
   if (!tx) throw new ProxyError('login_state_invalid', { signIn: true })
+  c.header('Set-Cookie', clearLoginCookie(tx.state, url), { append: true })
 
   const { tokens, claims } = await exchangeAtProvider(c, params, tx)
   if (!claims) {

@@ -1,24 +1,35 @@
 /**
  * @module
- * Binds each login transaction to the browser that started it (RFC 6749 10.12; RFC 9700 4.7):
- * the start sets a cookie named after the `state` whose value is an HMAC of that `state`, and the
- * callback refuses a `state` without it. A callback URL replayed in another browser does nothing.
+ * Carries each login transaction in the browser that started it, and so binds it to that browser
+ * (RFC 6749 10.12; RFC 9700 4.7): the start sets a cookie named after the `state` whose value is
+ * the transaction sealed with AES-256-GCM (a key HKDF derives from `COOKIE_SECRET` for this use
+ * alone), with the `state` as associated data, so the cookie opens for that `state` only. The
+ * callback refuses a `state` without it and clears it (one use). A callback URL replayed in
+ * another browser does nothing, and nothing is written to KV before the callback.
  * One cookie per transaction, so tabs signing in at once do not overwrite each other; at most
  * {@link MAX_PENDING_LOGINS} are kept (the oldest go first), so they cannot pile up past header
  * limits.
  */
 import { serialize } from 'hono/utils/cookie'
 import { cookieValues, hostCookiePrefix, parseCookieHeader } from '../utils/cookie-header'
-import { hmacSign, hmacVerify, type HmacKeys } from '../utils/crypto'
+import { seal, unseal, type SealKeys } from '../utils/crypto'
 import { isLoopbackHost } from '../utils/loopback'
 import { COOKIE_PREFIX } from './cookie'
-import { LOGIN_TRANSACTION_TTL_SECONDS } from './login-transaction'
+import {
+  decodeLoginTransaction,
+  encodeLoginTransaction,
+  isLoginState,
+  LOGIN_TRANSACTION_TTL_SECONDS,
+  type LoginTransaction,
+} from './login-transaction'
 
 /** Pending sign-ins kept per browser; starting one more clears the older ones. */
 export const MAX_PENDING_LOGINS = 5
 const LOGIN_COOKIE = `${COOKIE_PREFIX}login_`
 /** Characters of `state` in the cookie name: enough to tell pending sign-ins apart. */
 const TAG_LENGTH = 12
+/** HKDF `info` of the sealing key: this key seals login transactions and nothing else. */
+const SEAL_INFO = 'edge-auth-proxy login transaction v1'
 
 function loginCookieName(siteUrl: URL, state: string): string {
   return `${hostCookiePrefix(siteUrl)}${LOGIN_COOKIE}${state.slice(0, TAG_LENGTH)}`
@@ -51,30 +62,30 @@ function pendingLoginCookies(cookieHeader: string | null, siteUrl: URL): string[
 }
 
 /**
- * `Set-Cookie` values for a new sign-in: the binding cookie for `state` (10 minutes), preceded by
+ * `Set-Cookie` values for a new sign-in: the cookie carrying `tx` sealed (10 minutes), preceded by
  * expiring cookies for the oldest pending sign-ins so that at most {@link MAX_PENDING_LOGINS}
  * remain.
  * @param formPost the provider will answer with response_mode=form_post.
- * @param hmacKeys where the imported key is kept (isolate memory).
+ * @param keys where the derived key is kept (isolate memory).
  */
 export async function serializeLoginCookies(
-  state: string,
+  tx: LoginTransaction,
   siteUrl: URL,
   secret: string,
   cookieHeader: string | null,
   formPost = false,
-  hmacKeys?: HmacKeys
+  keys?: SealKeys
 ): Promise<string[]> {
   // Browsers send cookies of the same path oldest first (RFC 6265 5.4): expire the oldest ones.
   const pending = pendingLoginCookies(cookieHeader, siteUrl)
   const expired = pending
     .slice(0, Math.max(0, pending.length - MAX_PENDING_LOGINS + 1))
     .map((name) => serialize(name, '', attributes(siteUrl, 0)))
-  const value = await hmacSign(secret, `login:${state}`, hmacKeys)
+  const value = await seal(secret, SEAL_INFO, encodeLoginTransaction(tx), tx.state, keys)
   return [
     ...expired,
     serialize(
-      loginCookieName(siteUrl, state),
+      loginCookieName(siteUrl, tx.state),
       value,
       attributes(siteUrl, LOGIN_TRANSACTION_TTL_SECONDS, formPost)
     ),
@@ -82,20 +93,25 @@ export async function serializeLoginCookies(
 }
 
 /**
- * True when the `Cookie` header carries the binding cookie for `state`, signed with `secret`.
- * Never throws for bad input.
- * @param hmacKeys where the imported key is kept (isolate memory).
+ * The login transaction for `state` that this browser's cookie carries, sealed with `secret`.
+ * @param nowSeconds the app's clock, epoch seconds: a transaction older than 10 minutes is refused.
+ * @param keys where the derived key is kept (isolate memory).
+ * @returns null for a malformed `state`, no cookie (or two), a cookie that does not open for this
+ * `state` and secret, or an expired transaction. Never throws for bad input.
  */
-export async function hasLoginCookie(
-  state: string,
+export async function openLoginCookie(
+  state: string | null | undefined,
   siteUrl: URL,
   secret: string,
   cookieHeader: string | null,
-  hmacKeys?: HmacKeys
-): Promise<boolean> {
+  nowSeconds: number,
+  keys?: SealKeys
+): Promise<LoginTransaction | null> {
+  if (!isLoginState(state)) return null
   const values = cookieValues(cookieHeader, loginCookieName(siteUrl, state))
-  if (values.length !== 1) return false
-  return hmacVerify(secret, `login:${state}`, values[0]!, hmacKeys)
+  if (values.length !== 1) return null
+  const json = await unseal(secret, SEAL_INFO, values[0]!, state, keys)
+  return json === null ? null : decodeLoginTransaction(state, json, nowSeconds)
 }
 
 /** `Set-Cookie` value that removes the binding cookie for `state` once the callback used it. */

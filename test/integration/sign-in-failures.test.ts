@@ -53,11 +53,16 @@ describe('a callback that cannot complete', () => {
   it('refuses a callback URL used a second time', async () => {
     const { callbackUrl, jar } = await atCallback('/once', 'frank')
     const cookieBefore = jar.header()
-    expect((await send(callbackRequest(callbackUrl, jar))).status).toBe(302)
+    const first = await send(callbackRequest(callbackUrl, jar))
+    expect(first.status).toBe(302)
+    jar.store(first)
     const before = await sessionCount()
-    // Even with the login cookie still there (a replay keeps its copy of it):
+    // The callback cleared the login cookie: the same browser's second try has none.
+    const again = navigation(callbackUrl.href, { headers: { cookie: jar.header() } })
+    await expectSignInPage(await send(again), 400, 'login_state_invalid')
+    // A replay that kept a copy of it is refused by the provider: the code is single use.
     const replay = navigation(callbackUrl.href, { headers: { cookie: cookieBefore } })
-    await expectSignInPage(await send(replay), 400, 'login_state_invalid')
+    await expectSignInPage(await send(replay), 400, 'login_failed')
     expect(await sessionCount()).toBe(before)
   })
 
