@@ -1,6 +1,6 @@
 /**
  * @module
- * Cached token introspection (RFC 7662): isolate memory first, then KV under
+ * Cached token introspection (RFC 7662): isolate memory first, then (for Bearer tokens) KV under
  * `introspect:<sha256 hex of the token>` (never the token itself), then the provider, one call per
  * token at a time per isolate. An active answer is trusted for `ttlSeconds` but never past the
  * token's `exp`; an inactive one for `negativeTtlSeconds`, in memory only. See docs/storage.md.
@@ -16,7 +16,11 @@ export type { TokenVerdict } from './token-verdict'
 
 /** What {@link checkToken} works with; created once per app (so once per isolate). */
 export interface IntrospectionCacheDeps {
-  kv: KVNamespace
+  /**
+   * Where active verdicts are shared between isolates; null keeps them in memory only (a
+   * session's re-check: a verdict per session per minute in KV would cost a write each).
+   */
+  kv: KVNamespace | null
   memory: MemoryCache<TokenVerdict>
   flights: SingleFlight<TokenVerdict>
   /** Hashes of the tokens seen last (see {@link tokenHash}). */
@@ -65,7 +69,8 @@ export async function checkToken(
   if (cached) return cached
   return deps.flights.run(hash, async function introspectOnce() {
     const key = `introspect:${hash}`
-    const stored = await deps.kv.get<TokenVerdict>(key, 'json').catch(() => null)
+    const kv = deps.kv
+    const stored = kv && (await kv.get<TokenVerdict>(key, 'json').catch(() => null))
     if (stored?.v === 1 && stored.cachedUntil > nowSeconds) {
       deps.memory.set(hash, stored, stored.cachedUntil)
       return stored
@@ -78,9 +83,9 @@ export async function checkToken(
     )
     deps.memory.set(hash, verdict, verdict.cachedUntil)
     // Only active answers go to KV: a flood of random tokens costs no KV writes.
-    if (verdict.active) {
+    if (verdict.active && kv) {
       deps.background(
-        deps.kv.put(key, JSON.stringify(verdict), {
+        kv.put(key, JSON.stringify(verdict), {
           // `cachedUntil` inside the record is what counts; KV's minimum TTL is 60 s.
           expirationTtl: kvTtlSeconds(verdict.cachedUntil - nowSeconds),
         })

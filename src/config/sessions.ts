@@ -22,7 +22,7 @@ export interface SessionSettings {
   cookieSecret: string
   /** Absolute lifetime of a session, in seconds (KV `expirationTtl` and cookie `Max-Age`). */
   sessionMaxAgeSeconds: number
-  /** A session unused this long (seconds) ends; tracked in KV at most once a minute. */
+  /** A session unused this long (seconds) ends; tracked in KV to within five minutes. */
   sessionIdleSeconds: number
   /** Refresh this many seconds before the access token expires. */
   refreshSkewSeconds: number

@@ -29,7 +29,8 @@ export function keepAliveDepsOf(c: Context<AppEnv>): KeepAliveDeps {
     config: c.get('config'),
     oauth: c.get('oauth'),
     memory: c.get('memory'),
-    introspection: introspectionDepsOf(c),
+    // A session's verdicts stay in this isolate: none is written to KV.
+    introspection: { ...introspectionDepsOf(c), kv: null },
     clock: c.get('clock'),
     background: backgroundOf(c),
   }

@@ -8,7 +8,7 @@
  * 2. end it by its lifetime rules (session/lifetime.ts);
  * 3. refresh it when the access token is due, one refresh at a time (session/refresh.ts);
  * 4. re-check the token by introspection once `checkedUntil` has passed (session/recheck.ts);
- * 5. mark it as used, in KV at most once a minute (session/marks.ts).
+ * 5. mark it as used, in KV at most every five minutes (session/marks.ts).
  * Only `invalid_grant` or an inactive token end a session because of the provider; a provider
  * that is down fails the request and keeps the session.
  */

@@ -1,7 +1,7 @@
 /**
  * @module
  * Idle marks: a signed-in request moves the session's `lastSeenAt` (and a re-check its
- * `checkedUntil`); this isolate writes them to KV at most once a minute per session, merged into
+ * `checkedUntil`); this isolate writes them to KV at most once every five minutes per session, merged into
  * what KV holds then.
  */
 import type { KeepAliveDeps } from './keep-alive-deps'
@@ -28,7 +28,7 @@ export function mergeMarks(stored: SessionRecord, marked: SessionRecord): Sessio
 
 /**
  * Keeps the marks of `record` in this isolate's copy at once, and writes them (merged into what
- * KV holds) in the background, at most once a minute per session.
+ * KV holds) in the background, at most once per `IDLE_MARK_INTERVAL_SECONDS` per session.
  */
 export function markSession(
   id: string,

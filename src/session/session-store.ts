@@ -32,7 +32,7 @@ export interface SessionRecord {
   claims: SessionClaims
   tokens: SessionTokens
   createdAt: number
-  /** Last use, written at most once a minute (for `SESSION_IDLE_SECONDS`). */
+  /** Last use, written at most every five minutes (for `SESSION_IDLE_SECONDS`). */
   lastSeenAt: number
   /** Until when the access token is known active without asking the introspection endpoint. */
   checkedUntil?: number
