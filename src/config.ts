@@ -27,6 +27,8 @@ export type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode }
 /** The bindings and variables the Worker receives (wrangler.toml `[vars]`, secrets, KV). */
 export interface Env {
   SESSIONS: KVNamespace
+  /** The sessions' Durable Objects (`SessionAuthorityObject`, objects/session-authority.ts). */
+  SESSION_AUTHORITY: DurableObjectNamespace
   ORIGIN_URL?: string
   OAUTH_PROTOCOL?: string
   OAUTH_ISSUER?: string
@@ -96,10 +98,12 @@ export interface Config
   originUrl: URL
   /** `assertion` with `aud` the rule's origin, for rules with their own (config/assertion.ts). */
   ruleAssertions: ReadonlyMap<RouteRule, AssertionSettings>
-  /** The KV binding for sessions, login transactions and introspection verdicts. */
-  sessions: KVNamespace
   /** Variables the proxy does not read and that do not look like its own (names only, sorted). */
   unknownSettings: readonly string[]
+  /** The KV binding for sessions and Bearer tokens' introspection verdicts. */
+  sessions: KVNamespace
+  /** The Durable Object binding of the sessions' authorities (session/authority.ts). */
+  authority: DurableObjectNamespace
 }
 
 /** Thrown by {@link parseConfig}: `problems` names every bad setting and why, never its value. */
@@ -137,6 +141,12 @@ export function parseConfig(env: Env): Config {
   if (!sessions || typeof sessions.get !== 'function' || typeof sessions.put !== 'function') {
     read.problem('the KV binding SESSIONS is missing (add [[kv_namespaces]] to wrangler.toml)')
   }
+  const authority = env.SESSION_AUTHORITY
+  if (!authority || typeof authority.idFromName !== 'function') {
+    read.problem(
+      'the Durable Object binding SESSION_AUTHORITY is missing (add [[durable_objects.bindings]] to wrangler.toml)'
+    )
+  }
   // Last: by now every part has read its settings, so `read.names` is the list of known ones.
   const unknown = checkUnknownSettings(env as unknown as Record<string, unknown>, read.names)
   unknown.problems.forEach(read.problem)
@@ -153,6 +163,7 @@ export function parseConfig(env: Env): Config {
     ...operations,
     sessions,
     unknownSettings: Object.freeze(unknown.others),
+    authority,
   })
 }
 

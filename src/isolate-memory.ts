@@ -52,6 +52,8 @@ export interface IsolateMemory {
   sessions: MemoryCache<SessionRecord>
   /** Sessions ended in this isolate (tombstones), so nothing in flight brings them back. */
   ended: MemoryCache<true>
+  /** Sessions their authority (a Durable Object) said were live, each for one TTL. */
+  confirmed: MemoryCache<true>
   /** Sessions whose idle marks were written within the last minute. */
   marking: MemoryCache<true>
   /** One KV read per session id at a time (a burst of requests that miss memory reads once). */
@@ -89,6 +91,7 @@ export function createIsolateMemory(): IsolateMemory {
     verifiedCookies: new Memo(MAX_CACHED_ENTRIES),
     sessions: new MemoryCache(MAX_CACHED_ENTRIES),
     ended: new MemoryCache(MAX_CACHED_ENTRIES),
+    confirmed: new MemoryCache(MAX_CACHED_ENTRIES),
     marking: new MemoryCache(MAX_CACHED_ENTRIES),
     loads: new SingleFlight(),
     refreshes: new SingleFlight(),

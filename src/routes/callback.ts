@@ -22,7 +22,13 @@ import { serializeSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
 import { clearLoginCookie, openLoginCookie } from '../session/login-cookie'
 import type { LoginTransaction } from '../session/login-transaction'
-import { createSession, freshCheckedUntil, toSessionTokens } from '../session/session-store'
+import { authorityFor } from '../session/authority'
+import {
+  createSession,
+  freshCheckedUntil,
+  newSessionId,
+  toSessionTokens,
+} from '../session/session-store'
 import type { AppEnv } from '../types'
 import { sha256Hex } from '../utils/crypto'
 import { safeReturnTo } from '../utils/return-to'
@@ -137,9 +143,16 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
       sessionTokens.expiresAt
     ),
   }
-  let id: string
+  const id = newSessionId()
   try {
-    id = await createSession(config.sessions, record, config.sessionMaxAgeSeconds)
+    // The authority first: a session it does not know is not live anywhere.
+    await authorityFor(config.authority, id).register({
+      until: nowSeconds + config.sessionMaxAgeSeconds,
+      tokens: sessionTokens,
+      claims,
+      lastSeenAt: nowSeconds,
+    })
+    await createSession(config.sessions, record, config.sessionMaxAgeSeconds, id)
   } catch (err) {
     throw new ProxyError('session_store_unavailable', {
       cause: err,

@@ -2,8 +2,9 @@
  * @module
  * Sign-out. `GET /_auth/logout` shows a page with a button; `POST /_auth/logout` (from a page of
  * this origin only: utils/same-origin.ts) ends the session: revoke the refresh token, then the
- * access token (RFC 7009, Authing's `revoke_token`), end the session in this isolate at once and
- * in KV, clear the cookie and the browser's cache of this site (`Clear-Site-Data`), then 302 to
+ * access token that are current (RFC 7009, Authing's `revoke_token`; the session's authority,
+ * a Durable Object, hands them over as it ends the session everywhere), end it in this isolate at
+ * once and in KV, clear the cookie and the browser's cache of this site (`Clear-Site-Data`), then 302 to
  * the provider's sign-out URL (RP-Initiated Logout 1.0, Authing's `build_logout_url`), which
  * comes back to `POST_LOGOUT_REDIRECT_URI` (default: the proxy's own `/_auth/signed-out`).
  */
@@ -20,7 +21,8 @@ import { signOutFormHeaders } from '../helper/sign-out-form'
 import { accountLabel } from '../session/claims'
 import { clearSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
-import { getSession, type SessionRecord } from '../session/session-store'
+import { authorityFor } from '../session/authority'
+import { getSession, type SessionRecord, type SessionTokens } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { safeReturnTo } from '../utils/return-to'
 import { isSameOriginRequest } from '../utils/same-origin'
@@ -72,9 +74,9 @@ export function signedOut(c: Context<AppEnv>): Response {
  * Revokes the refresh token, then the access token, and forgets the access token's cached
  * verdict. Failures are logged, never fatal: the local sign-out goes on regardless.
  */
-async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise<void> {
+async function revokeTokens(c: Context<AppEnv>, tokens: SessionTokens): Promise<void> {
   const [oauth, memory] = [c.get('oauth'), c.get('memory')]
-  memory.verdicts.delete(await forgetToken(session.tokens.accessToken, memory.tokenHashes))
+  memory.verdicts.delete(await forgetToken(tokens.accessToken, memory.tokenHashes))
   const revoke = async (token: string | undefined, hint: 'refresh_token' | 'access_token') => {
     if (!token) return
     try {
@@ -88,8 +90,8 @@ async function revokeTokens(c: Context<AppEnv>, session: SessionRecord): Promise
       })
     }
   }
-  await revoke(session.tokens.refreshToken, 'refresh_token')
-  await revoke(session.tokens.accessToken, 'access_token')
+  await revoke(tokens.refreshToken, 'refresh_token')
+  await revoke(tokens.accessToken, 'access_token')
 }
 
 /**
@@ -106,8 +108,22 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
   let session: SessionRecord | null = null
   if (id) {
     session = (await currentSession(c, id)) ?? null
-    endSession(id, keepAliveDepsOf(c), 'sign_out')
-    if (session) await revokeTokens(c, session)
+    endSession(id, keepAliveDepsOf(c), 'sign_out', true)
+    // The authority ends it everywhere and hands over the tokens that are current now (another
+    // isolate may have refreshed them since this copy was read).
+    const current = await authorityFor(config.authority, id)
+      .end('sign_out')
+      .catch((err: unknown) => {
+        log('error', 'auth.logout.authority_failed', {
+          cause: err instanceof Error ? err.message : undefined,
+        })
+        return {} as { tokens?: SessionTokens }
+      })
+    const tokens = current.tokens ?? session?.tokens
+    if (tokens) await revokeTokens(c, tokens)
+    if (current.tokens && session && current.tokens.accessToken !== session.tokens.accessToken) {
+      await revokeTokens(c, session.tokens) // this copy's older tokens too: best effort
+    }
     log('info', 'auth.logout')
   }
   // Same-origin only, like every return address: anything else comes back to the site's `/`.

@@ -14,6 +14,8 @@ import type { SessionRecord } from './session-store'
 export interface KeepAliveSettings {
   /** The KV namespace holding `session:<id>`. */
   sessions: KVNamespace
+  /** The sessions' Durable Objects (session/authority.ts). */
+  authority: DurableObjectNamespace
   sessionMaxAgeSeconds: number
   sessionIdleSeconds: number
   refreshSkewSeconds: number
@@ -27,6 +29,8 @@ export interface KeepAliveSettings {
 export interface SessionMemory {
   sessions: MemoryCache<SessionRecord>
   ended: MemoryCache<true>
+  /** Sessions the authority said were live, each for `INTROSPECTION_CACHE_TTL_SECONDS`. */
+  confirmed: MemoryCache<true>
   marking: MemoryCache<true>
   loads: SingleFlight<SessionRecord | null>
   refreshes: SingleFlight<SessionRecord | null>

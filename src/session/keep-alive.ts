@@ -5,20 +5,23 @@
  * them:
  * 1. load the record from isolate memory or KV, one KV read per session at a time
  *    (session/remembered.ts holds the copies and the tombstones);
- * 2. end it by its lifetime rules (session/lifetime.ts);
- * 3. refresh it when the access token is due, one refresh at a time (session/refresh.ts);
- * 4. re-check the token by introspection once `checkedUntil` has passed (session/recheck.ts);
- * 5. mark it as used, in KV at most every five minutes (session/marks.ts).
+ * 2. ask its authority (a Durable Object: session/authority.ts) whether it still lives, once per
+ *    `INTROSPECTION_CACHE_TTL_SECONDS` per isolate, taking the current tokens and latest use;
+ * 3. end it by its lifetime rules (session/lifetime.ts);
+ * 4. refresh it when the access token is due, one refresh at a time worldwide (session/refresh.ts);
+ * 5. re-check the token by introspection once `checkedUntil` has passed (session/recheck.ts);
+ * 6. note the use in this isolate's copy; the authority learns of it at the next check (no KV
+ *    write: idle time is tracked by the authority, to within five minutes).
  * Only `invalid_grant` or an inactive token end a session because of the provider; a provider
  * that is down fails the request and keeps the session.
  */
+import { authorityFor } from './authority'
 import type { KeepAliveDeps } from './keep-alive-deps'
-import { isMarkDue, lifetimeEnd, needsRefresh } from './lifetime'
-import { markSession } from './marks'
+import { lifetimeEnd, needsRefresh } from './lifetime'
 import { isRecheckDue, recheckSession } from './recheck'
 import { refreshOnce } from './refresh'
 import { endSession, isEnded, rememberSession } from './remembered'
-import { getSession, type SessionRecord } from './session-store'
+import { getSession, SessionStoreUnavailableError, type SessionRecord } from './session-store'
 
 export type { KeepAliveDeps } from './keep-alive-deps'
 export { endSession } from './remembered'
@@ -48,6 +51,41 @@ async function loadSession(
 }
 
 /**
+ * Asks the authority of session `id` whether it lives, unless it said so within the last
+ * `INTROSPECTION_CACHE_TTL_SECONDS` here; takes its tokens (perhaps refreshed elsewhere), claims
+ * and latest use.
+ * @returns the record to go on with, or null when the session has ended.
+ * @throws {SessionStoreUnavailableError} when the authority cannot answer.
+ */
+async function confirmSession(
+  id: string,
+  record: SessionRecord,
+  deps: KeepAliveDeps,
+  nowSeconds: number
+): Promise<SessionRecord | null> {
+  const { memory, config } = deps
+  if (memory.confirmed.get(id, nowSeconds)) return record
+  let state
+  try {
+    state = await authorityFor(config.authority, id).check(nowSeconds)
+  } catch (err) {
+    throw new SessionStoreUnavailableError(err)
+  }
+  if (!state.live) return endSession(id, deps, 'ended_elsewhere', true)
+  const sameToken = state.tokens.accessToken === record.tokens.accessToken
+  const confirmed: SessionRecord = {
+    ...record,
+    tokens: state.tokens,
+    claims: state.claims,
+    lastSeenAt: Math.max(record.lastSeenAt, state.lastSeenAt),
+    ...(!sameToken && { checkedUntil: 0 }),
+  }
+  memory.confirmed.set(id, true, nowSeconds + config.introspectionCacheTtlSeconds)
+  rememberSession(id, confirmed, deps, nowSeconds)
+  return confirmed
+}
+
+/**
  * The live session for `id`, or null when there is none or it has ended. May delete the session
  * (expiry, `invalid_grant`, inactive token) and write marks in the background.
  * @throws {SessionStoreUnavailableError} when KV fails; {@link OAuthClientError} when the
@@ -61,6 +99,8 @@ export async function resumeSession(
   if (isEnded(id, deps, nowSeconds)) return null
   let record = await loadSession(id, deps, nowSeconds)
   if (!record) return null
+  record = await confirmSession(id, record, deps, nowSeconds)
+  if (!record) return null
 
   const ended = lifetimeEnd(record, deps.config, nowSeconds)
   if (ended) return endSession(id, deps, ended)
@@ -71,18 +111,15 @@ export async function resumeSession(
     if (!record) return null
   }
 
-  let dirty = false
   if (isRecheckDue(record, deps, nowSeconds)) {
     const recheck = await recheckSession(id, record, deps, nowSeconds)
     if (!recheck) return null
     record = recheck.record
-    dirty = recheck.dirty
   }
 
-  if (isMarkDue(record, nowSeconds)) {
-    record = { ...record, lastSeenAt: nowSeconds }
-    dirty = true
-  }
-  if (dirty) markSession(id, record, deps, nowSeconds)
+  // The latest use stays in this isolate's copy (no KV write); the authority learns of it at the
+  // next check, within one INTROSPECTION_CACHE_TTL_SECONDS.
+  record = { ...record, lastSeenAt: nowSeconds }
+  deps.memory.sessions.update(id, record, nowSeconds)
   return record
 }

@@ -3,15 +3,15 @@
  * The session's lifetime rules, as pure functions of the record, the settings and the time:
  * ended past `SESSION_MAX_AGE_SECONDS` from creation or `SESSION_IDLE_SECONDS` unused (to within
  * the five minutes of idle tracking), or when its times come from the future; refreshed when the
- * access token expires within `REFRESH_SKEW_SECONDS`; marked as used at most every five minutes.
+ * access token expires within `REFRESH_SKEW_SECONDS`.
  */
 import type { KeepAliveSettings } from './keep-alive-deps'
 import type { SessionRecord } from './session-store'
 
 /**
- * Idle tracking writes the record at most this often per session and isolate: KV writes cost
- * (1,000 a day on the Free plan), so an active user-hour costs 12 of them, and
- * `SESSION_IDLE_SECONDS` is kept to within this interval.
+ * The session's authority (a Durable Object) stores the latest use at most this often (it keeps
+ * it in memory between), so `SESSION_IDLE_SECONDS` is kept to within this interval. KV holds no
+ * idle marks.
  */
 export const IDLE_MARK_INTERVAL_SECONDS = 300
 
@@ -54,9 +54,4 @@ export function needsRefresh(
 ): boolean {
   const expiresAt = record.tokens.expiresAt
   return expiresAt !== undefined && nowSeconds >= expiresAt - settings.refreshSkewSeconds
-}
-
-/** True when the last use recorded is a mark interval old or older: time to mark it again. */
-export function isMarkDue(record: SessionRecord, nowSeconds: number): boolean {
-  return nowSeconds - (record.lastSeenAt ?? record.createdAt) >= IDLE_MARK_INTERVAL_SECONDS
 }

@@ -10,11 +10,9 @@ import { refreshOnce } from './refresh'
 import { endSession } from './remembered'
 import type { SessionRecord } from './session-store'
 
-/** The outcome of {@link recheckSession}: the record to go on with, and whether to mark it. */
+/** The outcome of {@link recheckSession}: the record to go on with (kept in this isolate). */
 export interface Recheck {
   record: SessionRecord
-  /** `checkedUntil` moved: write it back with the next marks. */
-  dirty: boolean
 }
 
 /** True when the token is due for a re-check at `nowSeconds`. */
@@ -42,11 +40,10 @@ export async function recheckSession(
   const verdict = await checkToken(token, nowSeconds, deps.introspection, () =>
     deps.oauth.introspectToken(token, 'access_token')
   )
-  if (verdict.active)
-    return { record: { ...record, checkedUntil: verdict.cachedUntil }, dirty: true }
+  if (verdict.active) return { record: { ...record, checkedUntil: verdict.cachedUntil } }
   if (!record.tokens.refreshToken) return endSession(id, deps, 'token_inactive')
   // Perhaps only expired early: a refresh settles it (and ends the session on invalid_grant).
   const expired = { ...record, tokens: { ...record.tokens, expiresAt: 0 } }
   const refreshed = await refreshOnce(id, expired, deps, nowSeconds)
-  return refreshed && { record: refreshed, dirty: false }
+  return refreshed && { record: refreshed }
 }

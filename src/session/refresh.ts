@@ -1,18 +1,20 @@
 /**
  * @module
  * Refreshing a session's tokens (RFC 6749 6; Authing's `get_new_access_token_by_refresh_token`),
- * one refresh per session at a time per isolate. A rotated refresh token replaces the old one;
- * only `invalid_grant` ends the session, and only when no other isolate has rotated it meanwhile.
+ * one refresh per session worldwide: the session's authority (session/authority.ts) gives one
+ * caller a lease and the current refresh token, and the others its outcome, so a rotated refresh
+ * token is never used twice and never lost. Within an isolate, callers also share one flight.
+ * Only `invalid_grant` ends the session.
  */
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
+import { authorityFor, type LiveState } from './authority'
 import type { KeepAliveDeps } from './keep-alive-deps'
-import { needsRefresh } from './lifetime'
 import { endSession, isEnded, rememberSession } from './remembered'
 import {
   freshCheckedUntil,
-  getSession,
   saveSession,
+  SessionStoreUnavailableError,
   toSessionTokens,
   type SessionRecord,
 } from './session-store'
@@ -20,12 +22,29 @@ import {
 const isInvalidGrant = (err: unknown) =>
   err instanceof OAuthClientError && err.kind === 'rejected' && err.error === 'invalid_grant'
 
+/** `base` with the authority's live state, checked until one TTL (not past the token's expiry). */
+function withState(
+  base: SessionRecord,
+  state: LiveState,
+  deps: KeepAliveDeps,
+  nowSeconds: number
+): SessionRecord {
+  const ttl = deps.config.introspectionCacheTtlSeconds
+  return {
+    ...base,
+    tokens: state.tokens,
+    claims: state.claims,
+    lastSeenAt: Math.max(base.lastSeenAt, state.lastSeenAt),
+    checkedUntil: freshCheckedUntil(nowSeconds, ttl, state.tokens.expiresAt),
+  }
+}
+
 /**
- * Refreshes the session's tokens, unless this or another isolate already did.
+ * Refreshes the session's tokens through its authority, unless another isolate already did.
  * @returns the live record, or null when the session has ended (`invalid_grant`, or ended
  * elsewhere).
  * @throws {OAuthClientError} when the provider cannot answer (the session is kept);
- * {@link SessionStoreUnavailableError} when KV fails before the refresh.
+ * {@link SessionStoreUnavailableError} when the authority cannot answer.
  */
 async function refreshSession(
   id: string,
@@ -33,46 +52,50 @@ async function refreshSession(
   deps: KeepAliveDeps,
   nowSeconds: number
 ): Promise<SessionRecord | null> {
-  const { config, memory } = deps
-  const current = memory.sessions.get(id, nowSeconds)
-  if (current && current.tokens.accessToken !== stale.tokens.accessToken) return current
-  const stored = await getSession(config.sessions, id)
-  if (!stored) return endSession(id, deps, 'ended_elsewhere')
-  const base = stored.tokens.accessToken !== stale.tokens.accessToken ? stored : stale
-  if (base === stored && !needsRefresh(stored, config, nowSeconds)) {
-    rememberSession(id, stored, deps, nowSeconds)
-    return stored
+  const { config } = deps
+  const authority = authorityFor(config.authority, id)
+  const start = await authority
+    .beginRefresh(stale.tokens.accessToken, nowSeconds)
+    .catch((err: unknown) => {
+      throw new SessionStoreUnavailableError(err)
+    })
+  if (!start.live) return endSession(id, deps, 'ended_elsewhere', true)
+  if ('failed' in start) {
+    throw new OAuthClientError('token', 'unavailable')
+  }
+  if (!('lease' in start)) {
+    // Refreshed elsewhere (or by this isolate's lease a moment ago): go on with those tokens.
+    const record = withState(stale, start, deps, nowSeconds)
+    rememberSession(id, record, deps, nowSeconds)
+    return record
   }
   let tokens
   try {
-    tokens = await deps.oauth.getNewAccessTokenByRefreshToken(base.tokens.refreshToken!)
+    tokens = await deps.oauth.getNewAccessTokenByRefreshToken(start.tokens.refreshToken!)
   } catch (err) {
-    if (!isInvalidGrant(err)) throw err
-    // Another isolate may have rotated the refresh token a moment ago: take its result.
-    const again = await getSession(config.sessions, id).catch(() => null)
-    if (again && again.tokens.refreshToken !== base.tokens.refreshToken) {
-      rememberSession(id, again, deps, nowSeconds)
-      return again
-    }
-    return endSession(id, deps, 'refresh_invalid_grant')
+    const outcome = isInvalidGrant(err)
+      ? { ended: 'refresh_invalid_grant' }
+      : { failed: true as const }
+    await authority.finishRefresh(start.lease, outcome, nowSeconds).catch(() => null)
+    if (isInvalidGrant(err)) return endSession(id, deps, 'refresh_invalid_grant', true)
+    throw err
   }
-  if (isEnded(id, deps, nowSeconds)) return null // signed out while the refresh ran
-  const sessionTokens = toSessionTokens(tokens, nowSeconds, base.tokens)
-  const record: SessionRecord = {
-    ...base,
-    tokens: sessionTokens,
-    checkedUntil: freshCheckedUntil(
-      nowSeconds,
-      config.introspectionCacheTtlSeconds,
-      sessionTokens.expiresAt
-    ),
-    lastSeenAt: nowSeconds,
-  }
-  // Remembered first: if the KV write fails, this isolate still holds the rotated refresh token.
+  const sessionTokens = toSessionTokens(tokens, nowSeconds, start.tokens)
+  const state = await authority
+    .finishRefresh(start.lease, { tokens: sessionTokens, claims: stale.claims }, nowSeconds)
+    .catch((err: unknown) => {
+      throw new SessionStoreUnavailableError(err)
+    })
+  // Signed out while the refresh ran: the authority refused the new tokens.
+  if (!state.live || isEnded(id, deps, nowSeconds))
+    return endSession(id, deps, 'ended_elsewhere', true)
+  const record = { ...withState(stale, state, deps, nowSeconds), lastSeenAt: nowSeconds }
   rememberSession(id, record, deps, nowSeconds)
+  deps.memory.confirmed.set(id, true, nowSeconds + config.introspectionCacheTtlSeconds)
   try {
     await saveSession(config.sessions, id, record, config.sessionMaxAgeSeconds, nowSeconds)
   } catch (err) {
+    // The authority holds the tokens: every isolate gets them from it at its next check.
     log('error', 'session.refresh.store_failed', {
       cause: err instanceof Error ? err.message : undefined,
     })

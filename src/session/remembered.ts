@@ -6,6 +6,7 @@
  * brings it back.
  */
 import { log } from '../log'
+import { authorityFor } from './authority'
 import type { KeepAliveDeps } from './keep-alive-deps'
 import { deleteSession, type SessionRecord } from './session-store'
 
@@ -32,16 +33,20 @@ export function isEnded(
 }
 
 /**
- * Ends session `id` in this isolate at once (tombstone, memory) and in KV in the background.
+ * Ends session `id` in this isolate at once (tombstone, memory), and in its authority and KV in
+ * the background.
  * @param reason for the log (`sign_out`, `idle`, `max_age`, `refresh_invalid_grant`...).
+ * @param known the authority already knows (it said so): it is not told again.
  * @returns null, for `return endSession(...)`.
  */
-export function endSession(id: string, deps: KeepAliveDeps, reason: string): null {
+export function endSession(id: string, deps: KeepAliveDeps, reason: string, known = false): null {
   const { config, memory } = deps
   const until =
     deps.clock.nowSeconds() + config.introspectionCacheTtlSeconds + TOMBSTONE_MARGIN_SECONDS
   memory.ended.set(id, true, until)
   memory.sessions.delete(id)
+  memory.confirmed.delete(id)
+  if (!known) deps.background(authorityFor(config.authority, id).end(reason))
   log('info', 'session.ended', { reason })
   deps.background(deleteSession(config.sessions, id))
   return null

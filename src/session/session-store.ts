@@ -51,19 +51,25 @@ export function sessionTtlSeconds(
 }
 
 /**
- * Stores a new session under a fresh random id.
+ * Stores a new session.
  * @param ttlSeconds KV `expirationTtl` (>= 60).
- * @returns the new session id (43 base64url characters).
+ * @param id the new session's id ({@link newSessionId}).
+ * @returns the id.
  * @throws when KV refuses the write.
  */
 export async function createSession(
   kv: KVNamespace,
   record: SessionRecord,
-  ttlSeconds: number
+  ttlSeconds: number,
+  id: string = newSessionId()
 ): Promise<string> {
-  const id = randomId(32)
   await kv.put(`session:${id}`, JSON.stringify(record), { expirationTtl: ttlSeconds })
   return id
+}
+
+/** A fresh session id: 32 random bytes, base64url (43 characters). */
+export function newSessionId(): string {
+  return randomId(32)
 }
 
 /** True for a version-1 record whose fields have the types the proxy relies on. */

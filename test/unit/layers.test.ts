@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['errors.ts', 'config.ts', 'config/', 'proxy/', 'pages/'],
   ['types.ts', 'isolate-memory.ts', 'helper/'],
   ['middleware/', 'routes/'],
-  ['app.ts', 'index.ts'],
+  ['app.ts', 'index.ts', 'objects/'],
 ]
 
 function layerOf(path: string): number {
