@@ -23,6 +23,8 @@ export interface KeepAliveSettings {
   introspection: boolean
   /** How long a memory copy, and an active verdict, is trusted. */
   introspectionCacheTtlSeconds: number
+  /** The claim holding the user's groups (`GROUPS_CLAIM`), re-read at each refresh. */
+  groupsClaim: string
 }
 
 /** The isolate's memory of sessions (an `IsolateMemory` is one: src/isolate-memory.ts). */
@@ -39,7 +41,10 @@ export interface SessionMemory {
 /** What `resumeSession` and `endSession` need. */
 export interface KeepAliveDeps {
   config: KeepAliveSettings
-  oauth: Pick<OAuthClient, 'getNewAccessTokenByRefreshToken' | 'introspectToken'>
+  oauth: Pick<
+    OAuthClient,
+    'getNewAccessTokenByRefreshToken' | 'introspectToken' | 'getUserInfoByAccessToken'
+  >
   memory: SessionMemory
   /** The introspection cache, for the re-check. */
   introspection: IntrospectionCacheDeps

@@ -4,11 +4,16 @@
  * one refresh per session worldwide: the session's authority (session/authority.ts) gives one
  * caller a lease and the current refresh token, and the others its outcome, so a rotated refresh
  * token is never used twice and never lost. Within an isolate, callers also share one flight.
- * Only `invalid_grant` ends the session.
+ * Each refresh re-derives the claims (the new ID token's and userinfo's, as at sign-in), so the
+ * allow-list sees what the provider says now. Only `invalid_grant`, or another `sub`, ends the
+ * session.
  */
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
+import type { SessionClaims } from '../identity'
+import type { TokenSet } from '../oauth/token-set'
 import { authorityFor, type LiveState } from './authority'
+import { expectedSubject, pickSessionClaims } from './claims'
 import type { KeepAliveDeps } from './keep-alive-deps'
 import { endSession, isEnded, rememberSession } from './remembered'
 import {
@@ -37,6 +42,36 @@ function withState(
     lastSeenAt: Math.max(base.lastSeenAt, state.lastSeenAt),
     checkedUntil: freshCheckedUntil(nowSeconds, ttl, state.tokens.expiresAt),
   }
+}
+
+/**
+ * The claims the provider gives now for refreshed `tokens` (the ID token's, if any, and
+ * userinfo's). A provider that cannot answer userinfo right now leaves the claims as they were
+ * (the rotated tokens must not be lost for it): the next refresh tries again.
+ * @returns the claims, or null when they name another user (or none), or userinfo's answer is
+ * not one.
+ */
+async function refreshedClaims(
+  tokens: TokenSet,
+  previous: SessionClaims,
+  deps: KeepAliveDeps
+): Promise<SessionClaims | null> {
+  const idTokenClaims = tokens.idTokenClaims as Record<string, unknown> | undefined
+  let userinfo: Record<string, unknown>
+  try {
+    userinfo = await deps.oauth.getUserInfoByAccessToken(
+      tokens.access_token,
+      expectedSubject(idTokenClaims) ?? previous.sub
+    )
+  } catch (err) {
+    if (!(err instanceof OAuthClientError)) throw err
+    log('warn', 'session.refresh.userinfo_failed', { kind: err.kind, status: err.status })
+    // A userinfo answer about another user (or not one at all) fails closed; a provider that
+    // refuses or cannot answer just now does not end the session.
+    return err.kind === 'invalid_response' ? null : previous
+  }
+  const claims = pickSessionClaims(idTokenClaims, userinfo, deps.config.groupsClaim)
+  return claims && claims.sub === previous.sub ? claims : null
 }
 
 /**
@@ -81,8 +116,13 @@ async function refreshSession(
     throw err
   }
   const sessionTokens = toSessionTokens(tokens, nowSeconds, start.tokens)
+  const claims = await refreshedClaims(tokens, stale.claims, deps)
+  if (!claims) {
+    await authority.finishRefresh(start.lease, { ended: 'subject_changed' }, nowSeconds)
+    return endSession(id, deps, 'subject_changed', true)
+  }
   const state = await authority
-    .finishRefresh(start.lease, { tokens: sessionTokens, claims: stale.claims }, nowSeconds)
+    .finishRefresh(start.lease, { tokens: sessionTokens, claims }, nowSeconds)
     .catch((err: unknown) => {
       throw new SessionStoreUnavailableError(err)
     })
