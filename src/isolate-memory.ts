@@ -14,7 +14,7 @@
 import type { TokenVerdict } from './cache/introspection-cache'
 import { Memo, MemoryCache, SingleFlight } from './cache/memory-cache'
 import type { Config, ConfigError, ParsedConfigs } from './config'
-import type { OAuthClient, ProviderCache } from './oauth/client'
+import type { JwksCache, OAuthClient, ProviderCache } from './oauth/client'
 import type { AssertionSettings } from './proxy/identity-assertion'
 import type { SessionRecord } from './session/session-store'
 import type { HmacKeys, SealKeys } from './utils/crypto'
@@ -41,6 +41,8 @@ export interface IsolateMemory {
   oauthClients: WeakMap<Config, OAuthClient>
   /** Provider metadata (discovery, or Authing's layout) per provider location. */
   providers: ProviderCache
+  /** The provider's key set (JWKS) per `jwks_uri`: refetched for an unknown `kid`, once a minute at most. */
+  jwks: JwksCache
   /** Imported HMAC keys, one per `COOKIE_SECRET`. */
   hmacKeys: HmacKeys
   /** AES-GCM keys derived from `COOKIE_SECRET`, one per use and secret (login cookies). */
@@ -86,6 +88,7 @@ export function createIsolateMemory(): IsolateMemory {
     loggedConfigErrors: new WeakSet(),
     oauthClients: new WeakMap(),
     providers: new Map(),
+    jwks: new Map(),
     hmacKeys: new Map(),
     sealKeys: new Map(),
     verifiedCookies: new Memo(MAX_CACHED_ENTRIES),

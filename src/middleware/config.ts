@@ -22,7 +22,8 @@ function oauthClientFor(
     for (const warning of configWarnings(config)) log('warn', 'config.warning', { warning })
     client = createOAuthClient(
       { ...config.client, ...(fetchImpl && { fetch: fetchImpl }) },
-      memory.providers
+      memory.providers,
+      memory.jwks
     )
     memory.oauthClients.set(config, client)
   }

@@ -14,6 +14,7 @@
  * | `revoke_token`                          | {@link OAuthClient.revokeToken}     |
  * | `build_logout_url`                      | {@link OAuthClient.buildLogoutUrl}  |
  */
+import type { JwksCache } from './id-token-signature'
 import * as oauth from 'oauth4webapi'
 import { buildAuthorizeUrl, type AuthorizeParams } from './authorize-url'
 import { getAccessTokenByCode, validateCallback, type CodeExchangeOptions } from './code-grant'
@@ -56,10 +57,12 @@ export interface OAuthClient {
  * Creates an {@link OAuthClient} for `options`. No I/O until the first operation.
  * @param providers where the provider's metadata is kept (the isolate's, so one discovery per
  * isolate); by default, this client's own.
+ * @param jwks where the provider's key set is kept (the isolate's); by default, this client's own.
  */
 export function createOAuthClient(
   options: OAuthClientOptions,
-  providers: ProviderCache = new Map()
+  providers: ProviderCache = new Map(),
+  jwks: JwksCache = new Map()
 ): OAuthClient {
   const provider = () => resolveProvider(options, providers)
   return {
@@ -68,11 +71,11 @@ export function createOAuthClient(
     validateCallback: async (response, state) =>
       validateCallback(await provider(), options, response, state),
     getAccessTokenByCode: async (code, pkce) =>
-      getAccessTokenByCode(await provider(), options, code, pkce),
+      getAccessTokenByCode(await provider(), options, code, pkce, jwks),
     getUserInfoByAccessToken: async (token, sub) =>
       getUserInfoByAccessToken(await provider(), options, token, sub),
     getNewAccessTokenByRefreshToken: async (token) =>
-      getNewAccessTokenByRefreshToken(await provider(), options, token),
+      getNewAccessTokenByRefreshToken(await provider(), options, token, jwks),
     introspectToken: async (token, hint) => introspectToken(await provider(), options, token, hint),
     revokeToken: async (token, hint) => revokeToken(await provider(), options, token, hint),
     buildLogoutUrl: async (params) => buildLogoutUrl(await provider(), options, params),
@@ -100,6 +103,7 @@ export type { AuthorizeParams } from './authorize-url'
 export type { IntrospectionResult } from './introspection'
 export type { LogoutParams } from './logout-url'
 export type { ProviderCache } from './endpoints'
+export type { JwksCache } from './id-token-signature'
 export type { OAuthClientOptions } from './options'
 export type { TokenSet } from './token-set'
 export type { UserInfo } from './userinfo'

@@ -10,6 +10,7 @@
 import * as oauth from 'oauth4webapi'
 import { callEndpoint } from './errors'
 import { clientAuth, clientMetadata, httpOptions, type OAuthClientOptions } from './options'
+import { verifyIdTokenSignature, type JwksCache } from './id-token-signature'
 import { toTokenSet, type TokenSet } from './token-set'
 
 /**
@@ -50,7 +51,8 @@ export function getAccessTokenByCode(
   as: oauth.AuthorizationServer,
   options: OAuthClientOptions,
   code: string | URLSearchParams,
-  { codeVerifier, nonce }: CodeExchangeOptions = {}
+  { codeVerifier, nonce }: CodeExchangeOptions = {},
+  jwks: JwksCache = new Map()
 ): Promise<TokenSet> {
   return callEndpoint('token', async () => {
     const client = clientMetadata(options)
@@ -80,6 +82,7 @@ export function getAccessTokenByCode(
       expectedNonce: oidc && nonce !== undefined ? nonce : oauth.expectNoNonce,
       requireIdToken: oidc,
     })
+    if (result.id_token) await verifyIdTokenSignature(result.id_token, as, options, jwks)
     return toTokenSet(result)
   })
 }

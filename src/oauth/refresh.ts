@@ -5,6 +5,7 @@
 import * as oauth from 'oauth4webapi'
 import { callEndpoint } from './errors'
 import { clientAuth, clientMetadata, httpOptions, type OAuthClientOptions } from './options'
+import { verifyIdTokenSignature, type JwksCache } from './id-token-signature'
 import { toTokenSet, type TokenSet } from './token-set'
 
 /**
@@ -17,7 +18,8 @@ import { toTokenSet, type TokenSet } from './token-set'
 export function getNewAccessTokenByRefreshToken(
   as: oauth.AuthorizationServer,
   options: OAuthClientOptions,
-  refreshToken: string
+  refreshToken: string,
+  jwks: JwksCache = new Map()
 ): Promise<TokenSet> {
   return callEndpoint('token', async () => {
     const client = clientMetadata(options)
@@ -28,6 +30,8 @@ export function getNewAccessTokenByRefreshToken(
       refreshToken,
       httpOptions(options, as.token_endpoint)
     )
-    return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response))
+    const result = await oauth.processRefreshTokenResponse(as, client, response)
+    if (result.id_token) await verifyIdTokenSignature(result.id_token, as, options, jwks)
+    return toTokenSet(result)
   })
 }

@@ -1,0 +1,113 @@
+/**
+ * @module
+ * The ID token's signature (OpenID Connect Core 3.1.3.7 steps 6-8; 10.1): oauth4webapi checks
+ * the claims (`iss`, `aud`, `exp`, `nonce`, `azp`, the `alg` against the provider's metadata) but
+ * not the signature, nor an `iat` in the future. This step checks both: an asymmetric `alg` with
+ * the provider's JWKS (`jwks_uri`), fetched once and kept per isolate in the {@link JwksCache},
+ * fetched again for an unknown `kid` at most once a minute; `HS256`/`HS384`/`HS512` with the
+ * octets of the client secret (Authing's default).
+ */
+import {
+  compactVerify,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  errors,
+  type JSONWebKeySet,
+} from 'jose'
+import type * as oauth from 'oauth4webapi'
+import { OAuthClientError } from './errors'
+import type { OAuthClientOptions } from './options'
+
+/** A provider's key set, by `jwks_uri`, and when it was fetched (epoch ms). */
+export type JwksCache = Map<string, { keys: Promise<JSONWebKeySet>; fetchedAt: number }>
+
+/** An unknown `kid` fetches the key set again, but not more often than this. */
+const JWKS_REFETCH_MS = 60_000
+/** How far in the future an `iat` may be (the provider's clock may run ahead a little). */
+const IAT_SKEW_SECONDS = 60
+/** A key set larger than this is not one (the bound on what an isolate keeps). */
+const MAX_JWKS_BYTES = 64 * 1024
+
+const refused = (message: string, cause?: unknown) =>
+  new OAuthClientError('token', 'invalid_response', { errorDescription: message, cause })
+
+async function fetchJwks(url: string, options: OAuthClientOptions): Promise<JSONWebKeySet> {
+  let res: Response
+  try {
+    res = await (options.fetch ?? fetch)(url, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+    })
+  } catch (err) {
+    throw new OAuthClientError('token', 'unavailable', { cause: err })
+  }
+  if (!res.ok) throw new OAuthClientError('token', 'unavailable', { status: res.status })
+  const text = await res.text()
+  if (text.length > MAX_JWKS_BYTES) throw refused('the key set is too large')
+  const body = JSON.parse(text) as JSONWebKeySet
+  if (!Array.isArray(body?.keys)) throw refused('the jwks_uri answer is not a key set')
+  return body
+}
+
+/** The key set at `url`, from `cache` unless `stale` asks for a fresh one (and a minute has passed). */
+function jwksFor(
+  url: string,
+  options: OAuthClientOptions,
+  cache: JwksCache,
+  refetch: boolean
+): Promise<JSONWebKeySet> {
+  const known = cache.get(url)
+  if (known && !(refetch && Date.now() - known.fetchedAt >= JWKS_REFETCH_MS)) return known.keys
+  const keys = fetchJwks(url, options)
+  cache.set(url, { keys, fetchedAt: Date.now() })
+  // A failed fetch is not kept: the next sign-in tries again.
+  keys.catch(() => cache.get(url)?.keys === keys && cache.delete(url))
+  return keys
+}
+
+/**
+ * Verifies the signature of `idToken` and refuses an `iat` more than a minute ahead.
+ * @throws {OAuthClientError} endpoint `token`: `invalid_response` for a bad signature, an unknown
+ * key, a missing `jwks_uri` or a future `iat`; `unavailable` when the key set cannot be fetched.
+ */
+export async function verifyIdTokenSignature(
+  idToken: string,
+  as: oauth.AuthorizationServer,
+  options: OAuthClientOptions,
+  cache: JwksCache
+): Promise<void> {
+  let alg: string | undefined
+  try {
+    alg = decodeProtectedHeader(idToken).alg
+  } catch (err) {
+    throw refused('the ID token has no readable header', err)
+  }
+  let payloadBytes: Uint8Array
+  try {
+    if (alg?.startsWith('HS')) {
+      if (!options.clientSecret) throw refused('an HS ID token needs the client secret')
+      const key = new TextEncoder().encode(options.clientSecret)
+      payloadBytes = (await compactVerify(idToken, key, { algorithms: [alg] })).payload
+    } else {
+      if (!as.jwks_uri) throw refused('the provider publishes no jwks_uri')
+      const verify = async (refetch: boolean) =>
+        compactVerify(
+          idToken,
+          createLocalJWKSet(await jwksFor(as.jwks_uri!, options, cache, refetch))
+        )
+      const result = await verify(false).catch((err: unknown) => {
+        if (err instanceof errors.JWKSNoMatchingKey) return verify(true)
+        throw err
+      })
+      payloadBytes = result.payload
+    }
+  } catch (err) {
+    if (err instanceof OAuthClientError) throw err
+    throw refused('the ID token signature does not verify', err)
+  }
+  // The signature only: oauth4webapi has checked the claims, all but an `iat` in the future.
+  const payload = JSON.parse(new TextDecoder().decode(payloadBytes)) as { iat?: unknown }
+  if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) {
+    throw refused('the ID token was issued in the future')
+  }
+}
