@@ -156,6 +156,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
       devInteractions: { enabled: false },
       introspection: { enabled: true },
       revocation: { enabled: true },
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {

@@ -49,6 +49,8 @@ export interface Env {
   INTROSPECTION_ENDPOINT_AUTH_METHOD?: string
   REVOCATION_ENDPOINT_AUTH_METHOD?: string
   COOKIE_SECRET?: string
+  /** Bearer secret of `POST /_auth/admin/sessions/end`; the endpoint exists only when it is set. */
+  ADMIN_TOKEN?: string
   OAUTH_TIMEOUT_MS?: string
   SESSION_MAX_AGE_SECONDS?: string
   SESSION_IDLE_SECONDS?: string
@@ -104,6 +106,8 @@ export interface Config
   sessions: KVNamespace
   /** The Durable Object binding of the sessions' authorities (session/authority.ts). */
   authority: DurableObjectNamespace
+  /** `ADMIN_TOKEN`: the operator's bearer secret (at least 32 characters), if any. */
+  adminToken: string | undefined
 }
 
 /** Thrown by {@link parseConfig}: `problems` names every bad setting and why, never its value. */
@@ -147,6 +151,10 @@ export function parseConfig(env: Env): Config {
       'the Durable Object binding SESSION_AUTHORITY is missing (add [[durable_objects.bindings]] to wrangler.toml)'
     )
   }
+  const adminToken = read.text('ADMIN_TOKEN')
+  if (adminToken !== undefined && adminToken.length < 32) {
+    read.problem('ADMIN_TOKEN must be at least 32 characters')
+  }
   // Last: by now every part has read its settings, so `read.names` is the list of known ones.
   const unknown = checkUnknownSettings(env as unknown as Record<string, unknown>, read.names)
   unknown.problems.forEach(read.problem)
@@ -164,6 +172,7 @@ export function parseConfig(env: Env): Config {
     sessions,
     unknownSettings: Object.freeze(unknown.others),
     authority,
+    adminToken,
   })
 }
 

@@ -14,6 +14,7 @@
  * | `revoke_token`                          | {@link OAuthClient.revokeToken}     |
  * | `build_logout_url`                      | {@link OAuthClient.buildLogoutUrl}  |
  */
+import { validateLogoutToken, type LogoutSubject } from './logout-token'
 import type { JwksCache } from './id-token-signature'
 import * as oauth from 'oauth4webapi'
 import { buildAuthorizeUrl, type AuthorizeParams } from './authorize-url'
@@ -51,6 +52,10 @@ export interface OAuthClient {
   revokeToken(token: string, tokenTypeHint?: TokenTypeHint): Promise<true>
   /** SDK `build_logout_url`. */
   buildLogoutUrl(params?: LogoutParams): Promise<URL>
+  /** OpenID Connect Back-Channel Logout 1.0 2.6: whose sessions a `logout_token` ends. */
+  validateLogoutToken(logoutToken: string): Promise<LogoutSubject>
+  /** The discovery document's `backchannel_logout_supported` (false when absent). */
+  backchannelLogoutSupported(): Promise<boolean>
 }
 
 /**
@@ -79,6 +84,10 @@ export function createOAuthClient(
     introspectToken: async (token, hint) => introspectToken(await provider(), options, token, hint),
     revokeToken: async (token, hint) => revokeToken(await provider(), options, token, hint),
     buildLogoutUrl: async (params) => buildLogoutUrl(await provider(), options, params),
+    validateLogoutToken: async (token) =>
+      validateLogoutToken(await provider(), options, token, jwks),
+    backchannelLogoutSupported: async () =>
+      (await provider()).backchannel_logout_supported === true,
   }
 }
 
@@ -104,6 +113,7 @@ export type { IntrospectionResult } from './introspection'
 export type { LogoutParams } from './logout-url'
 export type { ProviderCache } from './endpoints'
 export type { JwksCache } from './id-token-signature'
+export type { LogoutSubject } from './logout-token'
 export type { OAuthClientOptions } from './options'
 export type { TokenSet } from './token-set'
 export type { UserInfo } from './userinfo'

@@ -15,6 +15,7 @@ export type OAuthEndpoint =
   | 'introspection'
   | 'revocation'
   | 'end_session'
+  | 'backchannel_logout'
 
 /**
  * - `unavailable`: network error, timeout, or a 5xx: try again later, keep sessions.

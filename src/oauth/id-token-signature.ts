@@ -66,35 +66,34 @@ function jwksFor(
 }
 
 /**
- * Verifies the signature of `idToken` and refuses an `iat` more than a minute ahead.
- * @throws {OAuthClientError} endpoint `token`: `invalid_response` for a bad signature, an unknown
- * key, a missing `jwks_uri` or a future `iat`; `unavailable` when the key set cannot be fetched.
+ * Verifies the signature of a JWT from the provider (an ID token, a logout token): an asymmetric
+ * `alg` with the provider's key set, `HS*` with the client secret. Nothing else is checked.
+ * @returns the payload (a JSON object).
+ * @throws {OAuthClientError} for `endpoint`: `invalid_response` for a bad signature, an unknown
+ * key or a missing `jwks_uri`; `unavailable` when the key set cannot be fetched.
  */
-export async function verifyIdTokenSignature(
-  idToken: string,
+export async function verifyJwtSignature(
+  jwt: string,
   as: oauth.AuthorizationServer,
   options: OAuthClientOptions,
   cache: JwksCache
-): Promise<void> {
+): Promise<Record<string, unknown>> {
   let alg: string | undefined
   try {
-    alg = decodeProtectedHeader(idToken).alg
+    alg = decodeProtectedHeader(jwt).alg
   } catch (err) {
-    throw refused('the ID token has no readable header', err)
+    throw refused('the JWT has no readable header', err)
   }
   let payloadBytes: Uint8Array
   try {
     if (alg?.startsWith('HS')) {
-      if (!options.clientSecret) throw refused('an HS ID token needs the client secret')
+      if (!options.clientSecret) throw refused('an HS-signed JWT needs the client secret')
       const key = new TextEncoder().encode(options.clientSecret)
-      payloadBytes = (await compactVerify(idToken, key, { algorithms: [alg] })).payload
+      payloadBytes = (await compactVerify(jwt, key, { algorithms: [alg] })).payload
     } else {
       if (!as.jwks_uri) throw refused('the provider publishes no jwks_uri')
       const verify = async (refetch: boolean) =>
-        compactVerify(
-          idToken,
-          createLocalJWKSet(await jwksFor(as.jwks_uri!, options, cache, refetch))
-        )
+        compactVerify(jwt, createLocalJWKSet(await jwksFor(as.jwks_uri!, options, cache, refetch)))
       const result = await verify(false).catch((err: unknown) => {
         if (err instanceof errors.JWKSNoMatchingKey) return verify(true)
         throw err
@@ -103,11 +102,36 @@ export async function verifyIdTokenSignature(
     }
   } catch (err) {
     if (err instanceof OAuthClientError) throw err
-    throw refused('the ID token signature does not verify', err)
+    throw refused('the JWT signature does not verify', err)
   }
-  // The signature only: oauth4webapi has checked the claims, all but an `iat` in the future.
-  const payload = JSON.parse(new TextDecoder().decode(payloadBytes)) as { iat?: unknown }
-  if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) {
-    throw refused('the ID token was issued in the future')
+  let payload: unknown
+  try {
+    payload = JSON.parse(new TextDecoder().decode(payloadBytes))
+  } catch (err) {
+    throw refused('the JWT payload is not JSON', err)
   }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw refused('the JWT payload is not an object')
+  }
+  return payload as Record<string, unknown>
+}
+
+/** True when `iat` is more than a minute ahead of now (epoch seconds). */
+export function isFromTheFuture(iat: unknown): boolean {
+  return typeof iat === 'number' && iat > Date.now() / 1000 + IAT_SKEW_SECONDS
+}
+
+/**
+ * Verifies the signature of `idToken` and refuses an `iat` more than a minute ahead; oauth4webapi
+ * has checked the other claims.
+ * @throws {OAuthClientError} as {@link verifyJwtSignature}, and `invalid_response` for a future `iat`.
+ */
+export async function verifyIdTokenSignature(
+  idToken: string,
+  as: oauth.AuthorizationServer,
+  options: OAuthClientOptions,
+  cache: JwksCache
+): Promise<void> {
+  const payload = await verifyJwtSignature(idToken, as, options, cache)
+  if (isFromTheFuture(payload.iat)) throw refused('the ID token was issued in the future')
 }

@@ -5,10 +5,14 @@
  * unique worldwide, so what it says is what every isolate sees: whether the session lives, its
  * current tokens (one refresh at a time, the others wait for the lease holder's outcome), and the
  * latest use. It keeps one record under `session` (docs/storage.md) and deletes it by an alarm at
- * the session's absolute end. Times come from the caller (the app's clock).
+ * the session's absolute end. Times come from the caller (the app's clock). The same class serves
+ * as an index of sessions (`user:…`, `sid:…`: {@link SessionIndex}), whose members it ends
+ * through their own objects.
  */
 import { DurableObject } from 'cloudflare:workers'
+import type { Env } from '../config'
 import {
+  authorityFor,
   ended,
   REFRESH_LEASE_SECONDS,
   stateOf,
@@ -18,12 +22,16 @@ import {
   type RefreshOutcome,
   type RefreshStart,
   type SessionAuthority,
+  type SessionIndex,
 } from '../session/authority'
+import type { SessionTokens } from '../session/session-store'
 import { IDLE_MARK_INTERVAL_SECONDS } from '../session/lifetime'
 import { randomId } from '../utils/crypto'
 
-/** The storage key of the one record. */
+/** The storage key of the one record (session role). */
 const KEY = 'session'
+/** The storage key prefix of an index's members (index role). */
+const MEMBER = 'member:'
 
 /** A refresh in progress: its id, until when it holds, and how waiters learn its outcome. */
 interface Lease {
@@ -34,7 +42,10 @@ interface Lease {
 }
 
 /** One session's authority (see the module comment). */
-export class SessionAuthorityObject extends DurableObject implements SessionAuthority {
+export class SessionAuthorityObject
+  extends DurableObject<Env>
+  implements SessionAuthority, SessionIndex
+{
   /** The stored record, once read (`null`: not read yet; `undefined`: none). */
   #record: AuthorityRecord | undefined | null = null
   #lease: Lease | undefined
@@ -127,7 +138,30 @@ export class SessionAuthorityObject extends DurableObject implements SessionAuth
     return tokens ? { tokens } : {}
   }
 
-  /** The session's absolute end: nothing is kept past it. */
+  /** See {@link SessionIndex.add} (index role: one `member:<id>` key per session). */
+  async add(id: string, until: number): Promise<void> {
+    await this.ctx.storage.put(`${MEMBER}${id}`, until)
+    const alarm = await this.ctx.storage.getAlarm()
+    if (alarm === null || alarm < until * 1000) await this.ctx.storage.setAlarm(until * 1000)
+  }
+
+  /** See {@link SessionIndex.endAll}. */
+  async endAll(reason: string): Promise<{ ended: number; tokens: SessionTokens[] }> {
+    const members = await this.ctx.storage.list<number>({ prefix: MEMBER })
+    const tokens: SessionTokens[] = []
+    let ended = 0
+    for (const key of members.keys()) {
+      const id = key.slice(MEMBER.length)
+      const result = await authorityFor(this.env.SESSION_AUTHORITY, id).end(reason)
+      if (result.tokens) {
+        ended++
+        tokens.push(result.tokens)
+      }
+    }
+    return { ended, tokens }
+  }
+
+  /** The session's absolute end (or the last member's): nothing is kept past it. */
   override async alarm(): Promise<void> {
     this.#record = undefined
     await this.ctx.storage.deleteAll()

@@ -22,7 +22,7 @@ import { serializeSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
 import { clearLoginCookie, openLoginCookie } from '../session/login-cookie'
 import type { LoginTransaction } from '../session/login-transaction'
-import { authorityFor } from '../session/authority'
+import { authorityFor, sidIndexFor, userIndexFor } from '../session/authority'
 import {
   createSession,
   freshCheckedUntil,
@@ -145,13 +145,21 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
   }
   const id = newSessionId()
   try {
-    // The authority first: a session it does not know is not live anywhere.
-    await authorityFor(config.authority, id).register({
-      until: nowSeconds + config.sessionMaxAgeSeconds,
-      tokens: sessionTokens,
-      claims,
-      lastSeenAt: nowSeconds,
-    })
+    // The authority first: a session it does not know is not live anywhere. The indexes let a
+    // back-channel logout or an operator end it (by sid, by user).
+    const until = nowSeconds + config.sessionMaxAgeSeconds
+    const sid = tokens.idTokenClaims?.sid
+    await Promise.all([
+      authorityFor(config.authority, id).register({
+        until,
+        tokens: sessionTokens,
+        claims,
+        lastSeenAt: nowSeconds,
+      }),
+      userIndexFor(config.authority, claims.sub).then((index) => index.add(id, until)),
+      typeof sid === 'string' &&
+        sidIndexFor(config.authority, sid).then((index) => index.add(id, until)),
+    ])
     await createSession(config.sessions, record, config.sessionMaxAgeSeconds, id)
   } catch (err) {
     throw new ProxyError('session_store_unavailable', {

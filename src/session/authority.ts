@@ -15,6 +15,7 @@
  * `INTROSPECTION_CACHE_TTL_SECONDS` per session and isolate, at refresh and at sign-out.
  */
 import type { SessionClaims } from '../identity'
+import { sha256Hex } from '../utils/crypto'
 import type { SessionTokens } from './session-store'
 
 /** What the authority keeps of one session (its storage, key `session`). Epoch seconds. */
@@ -86,6 +87,39 @@ export interface SessionAuthority {
  */
 export function authorityFor(namespace: DurableObjectNamespace, id: string): SessionAuthority {
   return namespace.get(namespace.idFromName(`session:${id}`)) as unknown as SessionAuthority
+}
+
+/**
+ * An index of sessions (the same Durable Object class, named `user:<sha256 of sub>` or
+ * `sid:<sha256 of sid>`): which sessions to end when a user, or one provider session,
+ * signs out elsewhere (back-channel logout, an operator).
+ */
+export interface SessionIndex {
+  /** Sign-in: session `id` belongs here until `until` (epoch seconds). */
+  add(id: string, until: number): Promise<void>
+  /**
+   * Ends every session here through its authority.
+   * @returns how many were live, and the tokens that were current (to revoke).
+   */
+  endAll(reason: string): Promise<{ ended: number; tokens: SessionTokens[] }>
+}
+
+async function indexFor(namespace: DurableObjectNamespace, name: string): Promise<SessionIndex> {
+  const id = namespace.idFromName(`${name.slice(0, name.indexOf(':'))}:${await sha256Hex(name)}`)
+  return namespace.get(id) as unknown as SessionIndex
+}
+
+/** The index of the sessions of user `sub`. */
+export function userIndexFor(
+  namespace: DurableObjectNamespace,
+  sub: string
+): Promise<SessionIndex> {
+  return indexFor(namespace, `user:${sub}`)
+}
+
+/** The index of the sessions of the provider's session `sid` (one provider per deployment). */
+export function sidIndexFor(namespace: DurableObjectNamespace, sid: string): Promise<SessionIndex> {
+  return indexFor(namespace, `sid:${sid}`)
 }
 
 /** How long a lease holder may take before another caller may refresh (OAUTH_TIMEOUT_MS x 2). */

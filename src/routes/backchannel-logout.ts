@@ -1,0 +1,54 @@
+/**
+ * @module
+ * `POST /_auth/backchannel-logout` (OpenID Connect Back-Channel Logout 1.0): the provider says a
+ * user signed out. The `logout_token` is validated (oauth/logout-token.ts) and every session of
+ * its `sid` (else of its `sub`) ends through its authority, so no isolate serves it after
+ * `INTROSPECTION_CACHE_TTL_SECONDS`. Answers 200, or 400 with an error JSON (section 2.8);
+ * `Cache-Control: no-store` always. Refused when the provider's discovery document does not say
+ * `backchannel_logout_supported: true`.
+ */
+import type { Context } from 'hono'
+import { log } from '../log'
+import { OAuthClientError } from '../oauth/errors'
+import { sidIndexFor, userIndexFor } from '../session/authority'
+import type { AppEnv } from '../types'
+
+/** A logout token is a few hundred bytes; a form over this is not one. */
+const MAX_BODY_BYTES = 16 * 1024
+
+function refuse(c: Context<AppEnv>, description: string): Response {
+  return c.json({ error: 'invalid_request', error_description: description }, 400, {
+    'Cache-Control': 'no-store',
+  })
+}
+
+/**
+ * The handler.
+ * @throws {ProxyError} only through the app's error mapping when the provider cannot be reached.
+ */
+export async function backchannelLogout(c: Context<AppEnv>): Promise<Response> {
+  const [config, oauth] = [c.get('config'), c.get('oauth')]
+  const type = c.req.header('content-type') ?? ''
+  if (!type.startsWith('application/x-www-form-urlencoded')) return refuse(c, 'expected a form')
+  const body = await c.req.text()
+  if (body.length > MAX_BODY_BYTES) return refuse(c, 'the form is too large')
+  const logoutToken = new URLSearchParams(body).get('logout_token')
+  if (!logoutToken) return refuse(c, 'logout_token is missing')
+  let subject
+  try {
+    if (!(await oauth.backchannelLogoutSupported())) {
+      return refuse(c, 'the provider does not announce back-channel logout')
+    }
+    subject = await oauth.validateLogoutToken(logoutToken)
+  } catch (err) {
+    if (!(err instanceof OAuthClientError) || err.kind === 'unavailable') throw err
+    log('warn', 'auth.backchannel_logout.refused', { reason: err.errorDescription })
+    return refuse(c, 'the logout token is not valid')
+  }
+  const index = subject.sid
+    ? await sidIndexFor(config.authority, subject.sid)
+    : await userIndexFor(config.authority, subject.sub!)
+  const { ended } = await index.endAll('backchannel_logout')
+  log('info', 'auth.backchannel_logout', { ended, by: subject.sid ? 'sid' : 'sub' })
+  return c.body(null, 200, { 'Cache-Control': 'no-store' })
+}
