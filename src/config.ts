@@ -49,6 +49,8 @@ export interface Env {
   INTROSPECTION_ENDPOINT_AUTH_METHOD?: string
   REVOCATION_ENDPOINT_AUTH_METHOD?: string
   COOKIE_SECRET?: string
+  /** Rate limit of introspections of unknown Bearer tokens per client address (`[[ratelimits]]`). */
+  INTROSPECTION_LIMITER?: RateLimit
   /** Bearer secret of `POST /_auth/admin/sessions/end`; the endpoint exists only when it is set. */
   ADMIN_TOKEN?: string
   OAUTH_TIMEOUT_MS?: string
@@ -108,6 +110,8 @@ export interface Config
   authority: DurableObjectNamespace
   /** `ADMIN_TOKEN`: the operator's bearer secret (at least 32 characters), if any. */
   adminToken: string | undefined
+  /** The Rate Limiting binding for introspections of unknown tokens; none: no limit. */
+  introspectionLimiter: RateLimit | undefined
 }
 
 /** Thrown by {@link parseConfig}: `problems` names every bad setting and why, never its value. */
@@ -173,6 +177,7 @@ export function parseConfig(env: Env): Config {
     unknownSettings: Object.freeze(unknown.others),
     authority,
     adminToken,
+    introspectionLimiter: env.INTROSPECTION_LIMITER,
   })
 }
 

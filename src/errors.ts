@@ -42,6 +42,11 @@ export const ERRORS = {
     'The identity provider is unavailable',
     'The identity provider is not reachable right now. Try again in a moment.',
   ],
+  rate_limited: [
+    429,
+    'Too many requests',
+    'Too many requests came from your address. Try again in a minute.',
+  ],
   session_store_unavailable: [
     503,
     'Sessions are unavailable',

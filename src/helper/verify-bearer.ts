@@ -4,17 +4,22 @@
  * introspection endpoint (RFC 7662, through the cache in cache/introspection-cache.ts) says it is
  * an active access token issued to this proxy's client; the identity comes from the
  * introspection answer (`sub`, `username`, `email`), or from userinfo too with `BEARER_USERINFO`.
+ * A token no cache knows is introspected within the `INTROSPECTION_LIMITER` rate limit per
+ * client address (`CF-Connecting-IP`); above it, 429 with `Retry-After`.
  */
 import type { Context } from 'hono'
 import { checkToken, tokenHash } from '../cache/introspection-cache'
 import { bearerClaims, isIssuedTo } from '../cache/token-verdict'
-import { proxyErrorFromProviderFailure } from '../errors'
+import { ProxyError, proxyErrorFromProviderFailure } from '../errors'
 import type { SessionClaims } from '../identity'
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
 import { pickSessionClaims, withRuleClaims } from '../session/claims'
 import type { AppEnv } from '../types'
 import { introspectionDepsOf } from './deps'
+
+/** The period of the `INTROSPECTION_LIMITER` binding in wrangler.toml (`simple.period`). */
+const LIMIT_PERIOD_SECONDS = 60
 
 /** Provider answers that mean "this is not a token you can use here". */
 const NOT_A_TOKEN = new Set(['invalid_token', 'unsupported_token_type', 'invalid_request'])
@@ -46,9 +51,18 @@ export async function verifyByIntrospection(
   const [config, oauth, memory] = [c.get('config'), c.get('oauth'), c.get('memory')]
   if (!config.introspection) return null
   const nowSeconds = c.get('clock').nowSeconds()
-  const verdict = await checkToken(token, nowSeconds, introspectionDepsOf(c), () =>
-    oauth.introspectToken(token, 'access_token')
-  ).catch(notAToken)
+  const verdict = await checkToken(token, nowSeconds, introspectionDepsOf(c), async () => {
+    // Only a token no cache knows reaches the provider: that is what a flood of made-up tokens
+    // costs, so it is limited per client address (per location, as Cloudflare counts).
+    const limiter = config.introspectionLimiter
+    const key = c.req.header('cf-connecting-ip') ?? 'unknown'
+    if (limiter && !(await limiter.limit({ key })).success) {
+      throw new ProxyError('rate_limited', {
+        headers: { 'Retry-After': String(LIMIT_PERIOD_SECONDS) },
+      })
+    }
+    return oauth.introspectToken(token, 'access_token')
+  }).catch(notAToken)
   if (!verdict?.active || !isIssuedTo(verdict, config.client.clientId)) return null
 
   let userinfo: Record<string, unknown> | undefined

@@ -23,6 +23,7 @@ const NEXT_STEP: Record<ErrorCode, NextStep> = {
   forbidden: 'other_account',
   idp_error: 'retry',
   idp_unavailable: 'retry',
+  rate_limited: 'retry',
   session_store_unavailable: 'retry',
   origin_unavailable: 'retry',
   origin_timeout: 'retry',

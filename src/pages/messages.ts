@@ -70,6 +70,7 @@ const simplifiedChinese: Messages = {
     forbidden: ['无权访问', '此网站不允许您的账号访问。'],
     idp_error: ['身份提供方应答有误', '身份提供方返回的应答无法使用。'],
     idp_unavailable: ['身份提供方暂时无法访问', '目前无法连接到身份提供方，请稍后重试。'],
+    rate_limited: ['请求过多', '来自您地址的请求过多，请一分钟后重试。'],
     session_store_unavailable: ['会话服务暂时不可用', '目前无法访问会话存储，请稍后重试。'],
     origin_unavailable: ['网站暂时无法访问', '目前无法连接到代理后面的网站。'],
     origin_timeout: ['网站没有响应', '代理后面的网站没有及时响应，请稍后再试。'],
@@ -106,6 +107,7 @@ const traditionalChinese: Messages = {
     forbidden: ['無權存取', '此網站不允許您的帳號存取。'],
     idp_error: ['身分提供者回應有誤', '身分提供者傳回的回應無法使用。'],
     idp_unavailable: ['暫時無法連線到身分提供者', '目前無法連線到身分提供者，請稍後再試。'],
+    rate_limited: ['請求過多', '來自您位址的請求過多，請一分鐘後再試。'],
     session_store_unavailable: [
       '工作階段服務暫時無法使用',
       '目前無法存取工作階段儲存，請稍後再試。',
