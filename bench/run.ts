@@ -52,6 +52,7 @@ interface Sample extends WrkResult {
   providerCalls: number
   kvReads: number
   kvWrites: number
+  doCalls: number
   cpuMs: number
 }
 const samples = new Map<string, Sample[]>()
@@ -78,6 +79,7 @@ for (const connections of CONNECTIONS) {
           // KV bills get and list as reads, put and delete as writes.
           kvReads: own ? kv1.get + kv1.list - kv0.get - kv0.list : 0,
           kvWrites: own ? kv1.put + kv1.delete - kv0.put - kv0.delete : 0,
+          doCalls: own ? kv1.durableObject - kv0.durableObject : 0,
           cpuMs: cpu1 - cpu0,
         },
       ])
@@ -117,6 +119,10 @@ const rows = [...samples].map(([key, list]) => {
       ),
       kvWrites: per1000(
         sum((s) => s.kvWrites),
+        requests
+      ),
+      doCalls: per1000(
+        sum((s) => s.doCalls),
         requests
       ),
     },
@@ -191,18 +197,18 @@ const ms = (s: Spread) => `${f(s.median)} ms (${f(s.p25)}-${f(s.p75)})`
 const table = [
   `Measured ${date} on ${machine}; ${ROUNDS} rounds of ${SECONDS} s per cell, alternating scenarios.`,
   '',
-  '| scenario | conns | req/s median (min-max) | x bare | p50 ms | p50 +ms | p99 ms | provider calls /1k | KV reads /1k | KV writes /1k | CPU ms/req | socket errors |',
+  '| scenario | conns | req/s median (min-max) | x bare | p50 ms | p50 +ms | p99 ms | provider calls /1k | KV reads /1k | KV writes /1k | DO requests /1k | CPU ms/req | socket errors |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.scenario} | ${r.connections} | ${f(r.rps.median, 0)} (${f(r.rps.min, 0)}-${f(r.rps.max, 0)}) | ${f(r.rpsRatioToBare)} | ${f(r.p50Ms, 3)} | ${f(r.p50DeltaMsToBare, 3)} | ${f(r.p99Ms, 3)} | ${f(r.per1000.providerCalls)} | ${f(r.per1000.kvReads)} | ${f(r.per1000.kvWrites)} | ${f(r.cpuMsPerRequest, 3)} | ${r.socketErrors} |`
+      `| ${r.scenario} | ${r.connections} | ${f(r.rps.median, 0)} (${f(r.rps.min, 0)}-${f(r.rps.max, 0)}) | ${f(r.rpsRatioToBare)} | ${f(r.p50Ms, 3)} | ${f(r.p50DeltaMsToBare, 3)} | ${f(r.p99Ms, 3)} | ${f(r.per1000.providerCalls)} | ${f(r.per1000.kvReads)} | ${f(r.per1000.kvWrites)} | ${f(r.per1000.doCalls)} | ${f(r.cpuMsPerRequest, 3)} | ${r.socketErrors} |`
   ),
   '',
   `x bare: the median over the rounds of each round's req/s over that of the \`bare\` round just before it; p50 +ms likewise, each round's p50 minus that \`bare\` round's. p50 and p99: the median of the rounds' values. KV reads are get and list, writes put and delete. CPU: the Worker's whole workerd process (its HTTP, Miniflare's entry Worker, the KV simulator and the request path). Every answer was checked to be 2xx or 3xx.`,
   '',
   `The request path alone (${LOOP_REQUESTS} requests inside the isolate, origin and KV in memory, no HTTP), CPU µs per request, median of ${ROUNDS}: bare ${f(inIsolate.bare.median, 1)}, session ${f(inIsolate.session.median, 1)} (+${f(inIsolate.session.median - inIsolate.bare.median, 1)}), bearer ${f(inIsolate.bearer.median, 1)} (+${f(inIsolate.bearer.median - inIsolate.bare.median, 1)}).`,
   '',
-  `CPU of the proxy's workerd per sign-in, median (quartiles) of ${signIn.signIns}: the start (302 to the provider, login record) ${ms(signIn.startCpuMs)}; the callback (code exchange, ID token checks, userinfo, session write) ${ms(signIn.callbackCpuMs)}; the whole sign-in with the first signed-in request ${ms(signIn.wholeCpuMs)}.`,
+  `CPU of the proxy's workerd per sign-in, median (quartiles) of ${signIn.signIns}: the start (302 to the provider, sealed login cookie) ${ms(signIn.startCpuMs)}; the callback (code exchange, ID token checks, userinfo, session write) ${ms(signIn.callbackCpuMs)}; the whole sign-in with the first signed-in request ${ms(signIn.wholeCpuMs)}.`,
   '',
   `The callback taken apart: ${f(signIn.callbackKvOperations, 1)} KV operations at ${f(inIsolate.kvOperation.median / 1000, 3)} ms each (Miniflare's KV simulator runs inside this workerd; on Cloudflare, KV is a service outside the Worker's CPU time) = ${f(callbackKvMs)} ms; ${f(signIn.callbackProviderCalls, 1)} provider calls at ${f(inIsolate.outboundFetch.median / 1000, 3)} ms each (one outbound GET of 200 bytes: the provider's POSTs and JSON answers cost somewhat more) = ${f(callbackFetchMs)} ms; the rest (the request, our code, oauth4webapi) about ${f(callbackRestMs)} ms of the median.`,
 ]

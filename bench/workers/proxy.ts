@@ -13,8 +13,36 @@ import type { Env } from '../../src/config'
 import { countingKv, type KvCounts } from '../../test/support/counting-kv'
 import { passThrough } from './bare'
 
+export { SessionAuthorityObject } from '../../src/objects/session-authority'
+
 const app = createApp()
 const counts: KvCounts = { get: 0, put: 0, delete: 0, list: 0 }
+/** Calls to the sessions' Durable Objects (each method call on a stub is one request). */
+const durableObject = { calls: 0 }
+
+/** The namespace, with every method call on its stubs counted. */
+function countingNamespace(inner: DurableObjectNamespace): DurableObjectNamespace {
+  return new Proxy(inner, {
+    get(target, name) {
+      const value = Reflect.get(target, name) as (...a: unknown[]) => unknown
+      if (name !== 'get') return typeof value === 'function' ? value.bind(target) : value
+      return (id: DurableObjectId) => {
+        const stub = target.get(id) as unknown as Record<string, unknown>
+        return new Proxy(stub, {
+          get(s, method) {
+            const fn = Reflect.get(s, method) as (...a: unknown[]) => unknown
+            if (typeof fn !== 'function' || typeof method !== 'string') return fn
+            return (...a: unknown[]) => {
+              durableObject.calls++
+              // An RPC stub's properties are remote methods ("apply" too): call it as one.
+              return (s as Record<string, (...args: unknown[]) => unknown>)[method]!(...a)
+            }
+          },
+        })
+      }
+    },
+  })
+}
 const wrapped = new WeakMap<object, Env>()
 
 /** An origin in memory: the same ~200 bytes as the bench's origin; provider calls go out as usual. */
@@ -101,13 +129,19 @@ export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
     // The bench's own checks must cost next to nothing: no URL parse on the way.
     if (request.url.includes('/__bench/')) {
-      if (request.url.endsWith('/__bench/kv')) return Response.json(counts)
+      if (request.url.endsWith('/__bench/kv')) {
+        return Response.json({ ...counts, durableObject: durableObject.calls })
+      }
       return loop(request, env, ctx)
     }
     // One wrapped env per binding, so the app sees the same env object on every request.
     let counted = wrapped.get(env.SESSIONS)
     if (!counted) {
-      counted = { ...env, SESSIONS: countingKv(env.SESSIONS, counts).kv }
+      counted = {
+        ...env,
+        SESSIONS: countingKv(env.SESSIONS, counts).kv,
+        SESSION_AUTHORITY: countingNamespace(env.SESSION_AUTHORITY),
+      }
       wrapped.set(env.SESSIONS, counted)
     }
     return app.fetch(request, counted, ctx)
