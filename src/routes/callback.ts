@@ -17,7 +17,7 @@ import type { SessionClaims } from '../identity'
 import { log } from '../log'
 import type { TokenSet } from '../oauth/client'
 import { OAuthClientError } from '../oauth/errors'
-import { expectedSubject, pickSessionClaims, withRuleClaims } from '../session/claims'
+import { expectedSubject, sessionClaimsFrom } from '../session/claims'
 import { serializeSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
 import { clearLoginCookie, openLoginCookie } from '../session/login-cookie'
@@ -84,10 +84,7 @@ async function exchangeAtProvider(
       tokens.access_token,
       expectedSubject(idTokenClaims)
     )
-    const extraClaims = config.claimHeaders.map((h) => h.claim)
-    const picked = pickSessionClaims(idTokenClaims, userinfo, config.groupsClaim, extraClaims)
-    const claims = withRuleClaims(picked, idTokenClaims, userinfo, config.ruleClaimNames)
-    return { tokens, claims }
+    return { tokens, claims: sessionClaimsFrom(idTokenClaims, userinfo, config) }
   } catch (err) {
     if (!(err instanceof OAuthClientError)) throw err
     log('warn', 'auth.callback.failed', {

@@ -140,3 +140,29 @@ export function withRuleClaims(
   const ruleClaims: Record<string, string[]> = Object.fromEntries(entries)
   return Object.keys(ruleClaims).length ? { ...claims, ruleClaims } : claims
 }
+
+/** The settings that decide which claims a session keeps (a `Config` is one). */
+export interface ClaimSettings {
+  /** `GROUPS_CLAIM`. */
+  groupsClaim: string
+  /** `CLAIM_HEADERS`: the claims forwarded as headers. */
+  claimHeaders: readonly { claim: string }[]
+  /** The claims `ROUTES` rules name. */
+  ruleClaimNames: readonly string[]
+}
+
+/**
+ * The claims a session keeps from an ID token's claims and a userinfo answer, the same at sign-in
+ * and at every refresh: {@link pickSessionClaims} with the `CLAIM_HEADERS` claims, then
+ * {@link withRuleClaims}.
+ * @returns null when there is no usable `sub`.
+ */
+export function sessionClaimsFrom(
+  idTokenClaims: Record<string, unknown> | undefined,
+  userinfo: Record<string, unknown> | undefined,
+  settings: ClaimSettings
+): SessionClaims | null {
+  const extraClaims = settings.claimHeaders.map((h) => h.claim)
+  const picked = pickSessionClaims(idTokenClaims, userinfo, settings.groupsClaim, extraClaims)
+  return withRuleClaims(picked, idTokenClaims, userinfo, settings.ruleClaimNames)
+}

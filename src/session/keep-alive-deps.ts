@@ -4,6 +4,7 @@
  * (helper/deps.ts builds it from the request's context): the settings, the provider calls, the
  * isolate's memory of sessions, the introspection cache, the clock and background work.
  */
+import type { ClaimSettings } from './claims'
 import type { IntrospectionCacheDeps } from '../cache/introspection-cache'
 import type { MemoryCache, SingleFlight } from '../cache/memory-cache'
 import type { OAuthClient } from '../oauth/client'
@@ -11,7 +12,7 @@ import type { Clock } from '../utils/clock'
 import type { SessionRecord } from './session-store'
 
 /** The settings the session rules read (a `Config` is one). Durations in seconds. */
-export interface KeepAliveSettings {
+export interface KeepAliveSettings extends ClaimSettings {
   /** The KV namespace holding `session:<id>`. */
   sessions: KVNamespace
   /** The sessions' Durable Objects (session/authority.ts). */
@@ -23,8 +24,6 @@ export interface KeepAliveSettings {
   introspection: boolean
   /** How long a memory copy, and an active verdict, is trusted. */
   introspectionCacheTtlSeconds: number
-  /** The claim holding the user's groups (`GROUPS_CLAIM`), re-read at each refresh. */
-  groupsClaim: string
 }
 
 /** The isolate's memory of sessions (an `IsolateMemory` is one: src/isolate-memory.ts). */

@@ -13,7 +13,7 @@ import { OAuthClientError } from '../oauth/errors'
 import type { SessionClaims } from '../identity'
 import type { TokenSet } from '../oauth/token-set'
 import { authorityFor, type LiveState } from './authority'
-import { expectedSubject, pickSessionClaims } from './claims'
+import { expectedSubject, sessionClaimsFrom } from './claims'
 import type { KeepAliveDeps } from './keep-alive-deps'
 import { endSession, isEnded, rememberSession } from './remembered'
 import {
@@ -70,7 +70,7 @@ async function refreshedClaims(
     // refuses or cannot answer just now does not end the session.
     return err.kind === 'invalid_response' ? null : previous
   }
-  const claims = pickSessionClaims(idTokenClaims, userinfo, deps.config.groupsClaim)
+  const claims = sessionClaimsFrom(idTokenClaims, userinfo, deps.config)
   return claims && claims.sub === previous.sub ? claims : null
 }
 

@@ -9,6 +9,7 @@ import { TEST_IDENTITY_KEY } from '../support/identity-keys'
 const valid = (extra: Record<string, unknown> = {}): Env =>
   ({
     SESSIONS: (env as unknown as Env).SESSIONS,
+    SESSION_AUTHORITY: (env as unknown as Env).SESSION_AUTHORITY,
     ORIGIN_URL: 'https://origin.example.com',
     OAUTH_ISSUER: 'https://idp.example.com/oidc',
     CLIENT_ID: 'client',
