@@ -92,7 +92,18 @@ export class SessionAuthorityObject
     if (!state.live) return state
     if (state.tokens.accessToken !== accessToken) return state
     const held = this.#lease
-    if (held && held.until > nowSeconds) return held.done
+    if (held && held.until > nowSeconds) {
+      // A lease holder that never reports (its isolate went away) holds waiters for one lease at
+      // most: then they fail (503) and the next caller takes a new lease.
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const expired = new Promise<RefreshStart>((resolve) => {
+        timer = setTimeout(
+          () => resolve({ live: true, failed: true }),
+          REFRESH_LEASE_SECONDS * 1000
+        )
+      })
+      return Promise.race([held.done, expired]).finally(() => timer && clearTimeout(timer))
+    }
     let settle!: (outcome: RefreshStart) => void
     const done = new Promise<RefreshStart>((resolve) => (settle = resolve))
     const lease = { id: randomId(16), until: nowSeconds + REFRESH_LEASE_SECONDS, done, settle }
