@@ -1,23 +1,10 @@
-import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig, type Env } from '../../src/config'
+import { ConfigError, parseConfig } from '../../src/config'
 import { buildAuthorizeUrl } from '../../src/oauth/authorize-url'
 import { promptFor } from '../../src/oauth/authorize-params'
-import { TEST_IDENTITY_KEY } from '../support/identity-keys'
+import { validEnv } from '../helpers/config-env'
 
-const valid = (overrides: Record<string, unknown> = {}): Env =>
-  ({
-    SESSIONS: (env as unknown as Env).SESSIONS,
-    SESSION_AUTHORITY: (env as unknown as Env).SESSION_AUTHORITY,
-    ORIGIN_URL: 'https://origin.example.com',
-    OAUTH_ISSUER: 'https://idp.example.com/oidc',
-    CLIENT_ID: 'client',
-    CLIENT_SECRET: 'super-secret-value',
-    REDIRECT_URI: 'https://app.example.com/_auth/callback',
-    COOKIE_SECRET: 'c'.repeat(32),
-    IDENTITY_JWT_PRIVATE_KEY: TEST_IDENTITY_KEY,
-    ...overrides,
-  }) as Env
+const valid = validEnv
 
 function problems(overrides: Record<string, unknown>): string[] {
   try {

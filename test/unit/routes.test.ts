@@ -1,28 +1,15 @@
-import { env } from 'cloudflare:test'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { EchoedRequest } from '../../dev/echo-types'
 import { decideRoute, looseReading, ruleAllows, type RouteRule } from '../../src/access/routes'
 import { createApp } from '../../src/app'
-import { ConfigError, configWarnings, parseConfig, type Env } from '../../src/config'
+import { ConfigError, configWarnings, parseConfig } from '../../src/config'
 import type { SessionClaims } from '../../src/identity'
 import { canonicalPath } from '../../src/utils/canonical-path'
 import { HOSTILE_PATH_PIECES } from '../helpers/hostile-paths'
-import { TEST_IDENTITY_KEY } from '../support/identity-keys'
+import { validEnv } from '../helpers/config-env'
 
-const valid = (overrides: Record<string, unknown> = {}): Env =>
-  ({
-    SESSIONS: (env as unknown as Env).SESSIONS,
-    SESSION_AUTHORITY: (env as unknown as Env).SESSION_AUTHORITY,
-    ORIGIN_URL: 'https://origin.example.com',
-    OAUTH_ISSUER: 'https://idp.example.com/oidc',
-    CLIENT_ID: 'client',
-    CLIENT_SECRET: 'super-secret-value',
-    REDIRECT_URI: 'https://app.example.com/_auth/callback',
-    COOKIE_SECRET: 'c'.repeat(32),
-    IDENTITY_JWT_PRIVATE_KEY: TEST_IDENTITY_KEY,
-    ...overrides,
-  }) as Env
+const valid = validEnv
 
 function problems(routes: unknown): string[] {
   try {

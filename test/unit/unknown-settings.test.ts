@@ -1,24 +1,11 @@
 /// <reference types="vite/client" />
-import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, configWarnings, parseConfig, type Env } from '../../src/config'
 import { checkUnknownSettings, OUR_PREFIXES } from '../../src/config/unknown-settings'
 import { editDistance } from '../../src/utils/edit-distance'
-import { TEST_IDENTITY_KEY } from '../support/identity-keys'
+import { validEnv } from '../helpers/config-env'
 
-const valid = (extra: Record<string, unknown> = {}): Env =>
-  ({
-    SESSIONS: (env as unknown as Env).SESSIONS,
-    SESSION_AUTHORITY: (env as unknown as Env).SESSION_AUTHORITY,
-    ORIGIN_URL: 'https://origin.example.com',
-    OAUTH_ISSUER: 'https://idp.example.com/oidc',
-    CLIENT_ID: 'client',
-    CLIENT_SECRET: 'super-secret-value',
-    REDIRECT_URI: 'https://app.example.com/_auth/callback',
-    COOKIE_SECRET: 'c'.repeat(32),
-    IDENTITY_JWT_PRIVATE_KEY: TEST_IDENTITY_KEY,
-    ...extra,
-  }) as Env
+const valid = validEnv
 
 function problems(extra: Record<string, unknown>): string[] {
   try {
