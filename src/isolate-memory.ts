@@ -16,7 +16,7 @@ import { Memo, MemoryCache, SingleFlight } from './cache/memory-cache'
 import type { Config, ConfigError, ParsedConfigs } from './config'
 import type { JwksCache, OAuthClient, ProviderCache } from './oauth/client'
 import type { AssertionSettings } from './proxy/identity-assertion'
-import type { SessionRecord } from './session/session-store'
+import type { SessionMemory } from './session/keep-alive-deps'
 import type { HmacKeys, SealKeys } from './utils/crypto'
 
 /** Entries per cache of per-user things: enough for a busy isolate, small enough for 128 MB. */
@@ -29,7 +29,7 @@ const MAX_HEADER_NAMES = 1000
 const MAX_CACHED_ASSERTIONS = 2000
 
 /** What the proxy keeps in an isolate between requests. Times are epoch seconds. */
-export interface IsolateMemory {
+export interface IsolateMemory extends SessionMemory {
   // Configuration: keyed weakly by the objects they come from. The runtime hands an isolate the
   // same `env` on every request; tests and the bench make their own, and a WeakMap lets an `env`
   // no longer used go, with its configuration and OAuth client, without any bound to choose.
@@ -49,19 +49,6 @@ export interface IsolateMemory {
   sealKeys: SealKeys
   /** Session cookie values whose signature checked (with secret and name): no HMAC per request. */
   verifiedCookies: Memo<true>
-
-  /** Session records by id, each kept at most `INTROSPECTION_CACHE_TTL_SECONDS`. */
-  sessions: MemoryCache<SessionRecord>
-  /** Sessions ended in this isolate (tombstones), so nothing in flight brings them back. */
-  ended: MemoryCache<true>
-  /** Sessions their authority (a Durable Object) said were live, each for one TTL. */
-  confirmed: MemoryCache<true>
-  /** Sessions whose idle marks were written within the last minute. */
-  marking: MemoryCache<true>
-  /** One KV read per session id at a time (a burst of requests that miss memory reads once). */
-  loads: SingleFlight<SessionRecord | null>
-  /** One refresh per session id at a time. */
-  refreshes: SingleFlight<SessionRecord | null>
 
   /** Introspection verdicts by token hash, each until its `cachedUntil`. */
   verdicts: MemoryCache<TokenVerdict>
@@ -95,7 +82,6 @@ export function createIsolateMemory(): IsolateMemory {
     sessions: new MemoryCache(MAX_CACHED_ENTRIES),
     ended: new MemoryCache(MAX_CACHED_ENTRIES),
     confirmed: new MemoryCache(MAX_CACHED_ENTRIES),
-    marking: new MemoryCache(MAX_CACHED_ENTRIES),
     loads: new SingleFlight(),
     refreshes: new SingleFlight(),
     verdicts: new MemoryCache(MAX_CACHED_ENTRIES),

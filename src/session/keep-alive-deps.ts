@@ -28,12 +28,15 @@ export interface KeepAliveSettings extends ClaimSettings {
 
 /** The isolate's memory of sessions (an `IsolateMemory` is one: src/isolate-memory.ts). */
 export interface SessionMemory {
+  /** Session records by id, each kept at most `INTROSPECTION_CACHE_TTL_SECONDS`. */
   sessions: MemoryCache<SessionRecord>
+  /** Sessions ended in this isolate (tombstones), so nothing in flight brings them back. */
   ended: MemoryCache<true>
-  /** Sessions the authority said were live, each for `INTROSPECTION_CACHE_TTL_SECONDS`. */
+  /** Sessions their authority (a Durable Object) said were live, each for one TTL. */
   confirmed: MemoryCache<true>
-  marking: MemoryCache<true>
+  /** One KV read per session id at a time (a burst of requests that miss memory reads once). */
   loads: SingleFlight<SessionRecord | null>
+  /** One refresh per session id at a time. */
   refreshes: SingleFlight<SessionRecord | null>
 }
 
