@@ -84,6 +84,7 @@ export function createIsolateMemory(): IsolateMemory {
     confirmed: new MemoryCache(MAX_CACHED_ENTRIES),
     loads: new SingleFlight(),
     refreshes: new SingleFlight(),
+    graced: new MemoryCache(MAX_CACHED_ENTRIES),
     verdicts: new MemoryCache(MAX_CACHED_ENTRIES),
     introspections: new SingleFlight(),
     tokenHashes: new Memo(MAX_TOKEN_HASHES),

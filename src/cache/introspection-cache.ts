@@ -7,6 +7,7 @@
  * What is kept in memory is passed in ({@link IntrospectionCacheDeps}); this module keeps nothing.
  */
 import type { IntrospectionResult } from '../oauth/client'
+import { OAuthClientError } from '../oauth/errors'
 import { sha256Hex } from '../utils/crypto'
 import { kvTtlSeconds } from '../utils/kv'
 import type { Memo, MemoryCache, SingleFlight } from './memory-cache'
@@ -29,6 +30,13 @@ export interface IntrospectionCacheDeps {
   negativeTtlSeconds: number
   /** Runs a write after the response (`waitUntil`). */
   background(work: Promise<unknown>): void
+  /**
+   * `PROVIDER_OUTAGE_GRACE_SECONDS`: an active verdict is kept this long past its `cachedUntil`,
+   * and used when the provider cannot answer (see {@link checkToken}); 0: no grace.
+   */
+  graceSeconds: number
+  /** Called on each use of a verdict past its `cachedUntil` (to log and count it). */
+  onGrace(graceLeftSeconds: number): void
 }
 
 /**
@@ -53,9 +61,20 @@ export async function forgetToken(token: string, hashes?: Memo<string>): Promise
   return sha256Hex(token)
 }
 
+/** True when `err` means the provider could not answer (not: it answered no). */
+const isProviderUnavailable = (err: unknown) =>
+  err instanceof OAuthClientError && err.kind === 'unavailable'
+
+/** Until when (epoch seconds) an active `verdict` is kept: `cachedUntil` plus the grace. */
+const keptUntil = (verdict: TokenVerdict, graceSeconds: number) =>
+  verdict.active ? verdict.cachedUntil + graceSeconds : verdict.cachedUntil
+
 /**
  * Is `token` active? From memory, KV, or (one call per token at a time) `introspect()`.
- * A KV failure only skips the KV layer.
+ * A KV failure only skips the KV layer. When the provider cannot answer (an `OAuthClientError`
+ * of kind `unavailable`: timeout, network, 5xx, 429), an active verdict past its `cachedUntil`
+ * by less than `graceSeconds` is used instead (and `onGrace` called); it never outlives the
+ * token's `exp` by more than the grace, as `cachedUntil` is never past `exp`.
  * @throws whatever `introspect()` throws (an `OAuthClientError`); nothing is cached then.
  */
 export async function checkToken(
@@ -66,28 +85,35 @@ export async function checkToken(
 ): Promise<TokenVerdict> {
   const hash = await tokenHash(token, deps.hashes)
   const cached = deps.memory.get(hash, nowSeconds)
-  if (cached) return cached
+  if (cached && cached.cachedUntil > nowSeconds) return cached
   return deps.flights.run(hash, async function introspectOnce() {
     const key = `introspect:${hash}`
     const kv = deps.kv
     const stored = kv && (await kv.get<TokenVerdict>(key, 'json').catch(() => null))
     if (stored?.v === 1 && stored.cachedUntil > nowSeconds) {
-      deps.memory.set(hash, stored, stored.cachedUntil)
+      deps.memory.set(hash, stored, keptUntil(stored, deps.graceSeconds))
       return stored
     }
-    const verdict = verdictFrom(
-      await introspect(),
-      nowSeconds,
-      deps.ttlSeconds,
-      deps.negativeTtlSeconds
-    )
-    deps.memory.set(hash, verdict, verdict.cachedUntil)
+    // The last active verdict, for the grace: this isolate's, else the one KV still holds.
+    const last = cached ?? (stored?.v === 1 ? stored : undefined)
+    let result
+    try {
+      result = await introspect()
+    } catch (err) {
+      const graceEnd = last?.active ? last.cachedUntil + deps.graceSeconds : 0
+      if (!isProviderUnavailable(err) || nowSeconds >= graceEnd) throw err
+      deps.onGrace(graceEnd - nowSeconds)
+      return last!
+    }
+    const verdict = verdictFrom(result, nowSeconds, deps.ttlSeconds, deps.negativeTtlSeconds)
+    deps.memory.set(hash, verdict, keptUntil(verdict, deps.graceSeconds))
     // Only active answers go to KV: a flood of random tokens costs no KV writes.
     if (verdict.active && kv) {
       deps.background(
         kv.put(key, JSON.stringify(verdict), {
-          // `cachedUntil` inside the record is what counts; KV's minimum TTL is 60 s.
-          expirationTtl: kvTtlSeconds(verdict.cachedUntil - nowSeconds),
+          // `cachedUntil` inside the record is what counts (kept for the grace after it); KV's
+          // minimum TTL is 60 s.
+          expirationTtl: kvTtlSeconds(keptUntil(verdict, deps.graceSeconds) - nowSeconds),
         })
       )
     }

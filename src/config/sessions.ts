@@ -1,7 +1,7 @@
 /**
  * @module
- * Cookies and sessions: `COOKIE_SECRET`, the session's lifetime, refresh and introspection, and
- * where the provider sends the browser after sign-out.
+ * Cookies and sessions: `COOKIE_SECRET`, the session's lifetime, refresh and introspection, the
+ * grace through provider outages, and where the provider sends the browser after sign-out.
  */
 import { KV_MIN_TTL_SECONDS } from '../utils/kv'
 import type { SettingReaders } from './readers'
@@ -15,6 +15,8 @@ const DEFAULT_SESSION_IDLE_SECONDS = 1800
 const DEFAULT_REFRESH_SKEW_SECONDS = 30
 const DEFAULT_INTROSPECTION_CACHE_TTL_SECONDS = 60
 const DEFAULT_INTROSPECTION_NEGATIVE_TTL_SECONDS = 10
+/** Five minutes, in seconds: a provider blip does not sign anyone out. */
+const DEFAULT_PROVIDER_OUTAGE_GRACE_SECONDS = 300
 
 /** The cookie and session settings. */
 export interface SessionSettings {
@@ -32,6 +34,11 @@ export interface SessionSettings {
   introspectionCacheTtlSeconds: number
   /** How long an inactive answer is remembered, in seconds. */
   introspectionNegativeTtlSeconds: number
+  /**
+   * How long past its last active verdict a session (or Bearer token) goes on while the provider
+   * cannot answer, in seconds (session/grace.ts); 0: no grace.
+   */
+  providerOutageGraceSeconds: number
   /** For Bearer requests, take the identity from userinfo as well as introspection. */
   bearerUserinfo: boolean
   /** Where the provider sends the browser after sign-out; undefined means `/_auth/signed-out`. */
@@ -66,6 +73,11 @@ export function readSessions(read: SettingReaders): SessionSettings {
     introspectionNegativeTtlSeconds: read.integer(
       'INTROSPECTION_NEGATIVE_TTL_SECONDS',
       DEFAULT_INTROSPECTION_NEGATIVE_TTL_SECONDS,
+      0
+    ),
+    providerOutageGraceSeconds: read.integer(
+      'PROVIDER_OUTAGE_GRACE_SECONDS',
+      DEFAULT_PROVIDER_OUTAGE_GRACE_SECONDS,
       0
     ),
     bearerUserinfo: read.boolean('BEARER_USERINFO', false),

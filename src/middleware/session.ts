@@ -3,13 +3,15 @@
  * Reads the session cookie and resumes the session (refresh, introspection, idle and absolute
  * lifetime: see session/keep-alive.ts) into the `identity` variable. KV or provider failures fail
  * closed: 503 (or 502 for a bad provider answer), nobody gets through, and the session is kept.
+ * A session that has ended has its cookie cleared on the answer (`Max-Age=0`).
  */
 import { createMiddleware } from 'hono/factory'
 import { ProxyError, proxyErrorFromProviderFailure } from '../errors'
 import { keepAliveDepsOf } from '../helper/deps'
 import { sessionIdOf } from '../helper/session-id'
 import { OAuthClientError } from '../oauth/errors'
-import { resumeSession } from '../session/keep-alive'
+import { clearSessionCookie } from '../session/cookie'
+import { isEnded, resumeSession } from '../session/keep-alive'
 import { SessionStoreUnavailableError } from '../session/session-store'
 import type { AppEnv } from '../types'
 
@@ -21,7 +23,13 @@ export const loadSession = createMiddleware<AppEnv>(async function loadSession(c
   const id = await sessionIdOf(c)
   if (id !== null) {
     try {
-      const session = await resumeSession(id, keepAliveDepsOf(c))
+      const deps = keepAliveDepsOf(c)
+      const session = await resumeSession(id, deps)
+      // Ended (invalid_grant, an inactive token, its lifetime, signed out elsewhere): the cookie
+      // goes too. A record KV does not hold (yet) leaves it, as it may be late elsewhere.
+      if (!session && isEnded(id, deps, deps.clock.nowSeconds())) {
+        c.header('Set-Cookie', clearSessionCookie(c.get('url')), { append: true })
+      }
       c.set('identity', session?.claims ?? null)
       c.set('accessToken', session?.tokens.accessToken ?? null)
     } catch (err) {

@@ -2,7 +2,7 @@
  * @module
  * What keeping a session alive works with ({@link KeepAliveDeps}), passed in by the caller
  * (helper/deps.ts builds it from the request's context): the settings, the provider calls, the
- * isolate's memory of sessions, the introspection cache, the clock and background work.
+ * isolate's memory of sessions, the introspection cache, the clock, background work and counts.
  */
 import type { ClaimSettings } from './claims'
 import type { IntrospectionCacheDeps } from '../cache/introspection-cache'
@@ -24,6 +24,8 @@ export interface KeepAliveSettings extends ClaimSettings {
   introspection: boolean
   /** How long a memory copy, and an active verdict, is trusted. */
   introspectionCacheTtlSeconds: number
+  /** How long past its last active verdict a session goes on while the provider is down. */
+  providerOutageGraceSeconds: number
 }
 
 /** The isolate's memory of sessions (an `IsolateMemory` is one: src/isolate-memory.ts). */
@@ -38,6 +40,8 @@ export interface SessionMemory {
   loads: SingleFlight<SessionRecord | null>
   /** One refresh per session id at a time. */
   refreshes: SingleFlight<SessionRecord | null>
+  /** Sessions in grace (session/grace.ts): the provider is not asked again until the entry ends. */
+  graced: MemoryCache<true>
 }
 
 /** What `resumeSession` and `endSession` need. */
@@ -53,4 +57,6 @@ export interface KeepAliveDeps {
   clock: Clock
   /** Runs work after the response (`waitUntil`). */
   background(work: Promise<unknown>): void
+  /** Counts one `refresh` or `grace` (with the step as its code) in the metrics, if any. */
+  count(event: 'refresh' | 'grace', code?: string): void
 }

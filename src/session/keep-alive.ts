@@ -13,9 +13,11 @@
  * 6. note the use in this isolate's copy; the authority learns of it at the next check (no KV
  *    write: idle time is tracked by the authority, to within five minutes).
  * Only `invalid_grant` or an inactive token end a session because of the provider; a provider
- * that is down fails the request and keeps the session.
+ * that is down keeps the session: it goes on for `PROVIDER_OUTAGE_GRACE_SECONDS` past its last
+ * active verdict (session/grace.ts), then the request fails (503) until the provider is back.
  */
 import { authorityFor } from './authority'
+import { graceOrThrow, inGrace } from './grace'
 import type { KeepAliveDeps } from './keep-alive-deps'
 import { lifetimeEnd, needsRefresh } from './lifetime'
 import { isRecheckDue, recheckSession } from './recheck'
@@ -24,7 +26,7 @@ import { endSession, isEnded, rememberSession } from './remembered'
 import { getSession, SessionStoreUnavailableError, type SessionRecord } from './session-store'
 
 export type { KeepAliveDeps } from './keep-alive-deps'
-export { endSession } from './remembered'
+export { endSession, isEnded } from './remembered'
 
 const noop = () => undefined
 
@@ -89,7 +91,8 @@ async function confirmSession(
  * The live session for `id`, or null when there is none or it has ended. May delete the session
  * (expiry, `invalid_grant`, inactive token) and write marks in the background.
  * @throws {SessionStoreUnavailableError} when KV fails; {@link OAuthClientError} when the
- * provider cannot refresh or introspect right now (the session is kept).
+ * provider cannot refresh or introspect right now and the grace is off or over (the session is
+ * kept).
  */
 export async function resumeSession(
   id: string,
@@ -107,19 +110,41 @@ export async function resumeSession(
 
   if (needsRefresh(record, deps.config, nowSeconds)) {
     if (!record.tokens.refreshToken) return endSession(id, deps, 'expired_without_refresh_token')
-    record = await refreshOnce(id, record, deps, nowSeconds)
-    if (!record) return null
+    if (inGrace(id, record, deps, 'refresh', nowSeconds)) return used(id, record, deps, nowSeconds)
+    let refreshed
+    try {
+      refreshed = await refreshOnce(id, record, deps, nowSeconds)
+    } catch (err) {
+      // The provider could not answer: the session goes on while its grace lasts.
+      return used(id, graceOrThrow(err, id, record, deps, 'refresh', nowSeconds), deps, nowSeconds)
+    }
+    if (!refreshed) return null
+    record = refreshed
   }
 
   if (isRecheckDue(record, deps, nowSeconds)) {
+    if (inGrace(id, record, deps, 'introspection', nowSeconds)) {
+      return used(id, record, deps, nowSeconds)
+    }
     const recheck = await recheckSession(id, record, deps, nowSeconds)
     if (!recheck) return null
     record = recheck.record
   }
+  return used(id, record, deps, nowSeconds)
+}
 
-  // The latest use stays in this isolate's copy (no KV write); the authority learns of it at the
-  // next check, within one INTROSPECTION_CACHE_TTL_SECONDS.
-  record = { ...record, lastSeenAt: nowSeconds }
-  deps.memory.sessions.update(id, record, nowSeconds)
-  return record
+/**
+ * Notes the use of session `id` at `nowSeconds` in this isolate's copy (no KV write); the
+ * authority learns of it at the next check, within one INTROSPECTION_CACHE_TTL_SECONDS.
+ * @returns the record to go on with.
+ */
+function used(
+  id: string,
+  record: SessionRecord,
+  deps: KeepAliveDeps,
+  nowSeconds: number
+): SessionRecord {
+  const current = { ...record, lastSeenAt: nowSeconds }
+  deps.memory.sessions.update(id, current, nowSeconds)
+  return current
 }

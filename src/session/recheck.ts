@@ -2,9 +2,12 @@
  * @module
  * Re-checking a session's access token by introspection (RFC 7662) once `checkedUntil` has
  * passed, through the introspection cache (cache/introspection-cache.ts). An inactive token is
- * refreshed when it can be (perhaps it only expired early), else the session ends.
+ * refreshed when it can be (perhaps it only expired early), else the session ends. A provider
+ * that cannot answer leaves the session in its grace (session/grace.ts); one that said inactive
+ * gets none.
  */
 import { checkToken } from '../cache/introspection-cache'
+import { graceOrThrow } from './grace'
 import type { KeepAliveDeps } from './keep-alive-deps'
 import { refreshOnce } from './refresh'
 import { endSession } from './remembered'
@@ -28,7 +31,8 @@ export function isRecheckDue(
  * Re-checks the token of session `id` (call when {@link isRecheckDue}).
  * @returns the record checked until the verdict's `cachedUntil`, the refreshed record, or null
  * when the session has ended.
- * @throws {OAuthClientError} when the provider cannot answer (the session is kept).
+ * @throws {OAuthClientError} when the provider cannot answer and the grace is off or over, or
+ * cannot refresh a token it called inactive (the session is kept).
  */
 export async function recheckSession(
   id: string,
@@ -37,9 +41,15 @@ export async function recheckSession(
   nowSeconds: number
 ): Promise<Recheck | null> {
   const token = record.tokens.accessToken
-  const verdict = await checkToken(token, nowSeconds, deps.introspection, () =>
-    deps.oauth.introspectToken(token, 'access_token')
-  )
+  let verdict
+  try {
+    verdict = await checkToken(token, nowSeconds, deps.introspection, () =>
+      deps.oauth.introspectToken(token, 'access_token')
+    )
+  } catch (err) {
+    // The provider could not answer: the session goes on while its grace lasts.
+    return { record: graceOrThrow(err, id, record, deps, 'introspection', nowSeconds) }
+  }
   if (verdict.active) return { record: { ...record, checkedUntil: verdict.cachedUntil } }
   if (!record.tokens.refreshToken) return endSession(id, deps, 'token_inactive')
   // Perhaps only expired early: a refresh settles it (and ends the session on invalid_grant).

@@ -141,6 +141,7 @@ async function refreshSession(
     })
   }
   log('info', 'session.refreshed')
+  deps.count('refresh')
   return record
 }
 
