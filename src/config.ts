@@ -19,6 +19,7 @@ import { readProvider } from './config/provider'
 import { readSessions, type SessionSettings } from './config/sessions'
 import { readUpstream, type UpstreamSettings } from './config/upstream'
 import { checkUnknownSettings } from './config/unknown-settings'
+import { withKvTimeout } from './utils/kv-timeout'
 import type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode } from './oauth/types'
 import type { AssertionSettings } from './proxy/identity-assertion'
 
@@ -81,6 +82,7 @@ export interface Env {
   ROUTES?: string | unknown[]
   LOG_SAMPLE_RATE?: string
   ORIGIN_TIMEOUT_MS?: string
+  KV_TIMEOUT_MS?: string
   WEBSOCKET_ALLOWED_ORIGINS?: string
   /** Workers Analytics Engine (`[[analytics_engine_datasets]]`), optional: counts go there. */
   METRICS?: AnalyticsEngineDataset
@@ -105,7 +107,7 @@ export interface Config
   ruleAssertions: ReadonlyMap<RouteRule, AssertionSettings>
   /** Variables the proxy does not read and that do not look like its own (names only, sorted). */
   unknownSettings: readonly string[]
-  /** The KV binding for sessions and Bearer tokens' introspection verdicts. */
+  /** The KV binding for sessions and Bearer tokens' verdicts, each call within `KV_TIMEOUT_MS`. */
   sessions: KVNamespace
   /** The Durable Object binding of the sessions' authorities (session/authority.ts). */
   authority: DurableObjectNamespace
@@ -174,7 +176,7 @@ export function parseConfig(env: Env): Config {
     ruleAssertions: perRule,
     ...upstream,
     ...operations,
-    sessions,
+    sessions: withKvTimeout(sessions, operations.kvTimeoutMs),
     unknownSettings: Object.freeze(unknown.others),
     authority,
     adminToken,

@@ -1,7 +1,8 @@
 /**
  * @module
  * Operations: `LOG_SAMPLE_RATE` (the share of successful requests logged; failures always are),
- * `ORIGIN_TIMEOUT_MS` (how long the origin may take to send its answer's headers), and
+ * `ORIGIN_TIMEOUT_MS` (how long the origin may take to send its answer's headers), `KV_TIMEOUT_MS`
+ * (how long one KV operation may take), and
  * `WEBSOCKET_ALLOWED_ORIGINS` (other sites whose pages may open a WebSocket to this one).
  */
 import type { SettingReaders } from './readers'
@@ -9,12 +10,17 @@ import type { SettingReaders } from './readers'
 /** How long the origin may take to answer (its headers; the body then streams), in ms. */
 export const DEFAULT_ORIGIN_TIMEOUT_MS = 30_000
 
+/** How long one KV operation on the request path may take, in ms (KV answers in far less). */
+export const DEFAULT_KV_TIMEOUT_MS = 3000
+
 /** The operations settings. */
 export interface OperationsSettings {
   /** 0..1: the share of successful request decisions logged (failures are always logged). */
   logSampleRate: number
   /** `ORIGIN_TIMEOUT_MS`: no answer headers from the origin within this is a 504. */
   originTimeoutMs: number
+  /** `KV_TIMEOUT_MS`: a KV `get`, `put`, `delete` or `list` not settled within this fails. */
+  kvTimeoutMs: number
   /** Origins (`https://host[:port]`) besides the site's own whose pages may open a WebSocket. */
   websocketAllowedOrigins: ReadonlySet<string>
 }
@@ -51,8 +57,9 @@ export function readOperations(read: SettingReaders): OperationsSettings {
     } else logSampleRate = n
   }
   const originTimeoutMs = read.integer('ORIGIN_TIMEOUT_MS', DEFAULT_ORIGIN_TIMEOUT_MS, 1)
+  const kvTimeoutMs = read.integer('KV_TIMEOUT_MS', DEFAULT_KV_TIMEOUT_MS, 1)
   const problems: string[] = []
   const websocketAllowedOrigins = parseOrigins(read.text('WEBSOCKET_ALLOWED_ORIGINS'), problems)
   problems.forEach(read.problem)
-  return { logSampleRate, originTimeoutMs, websocketAllowedOrigins }
+  return { logSampleRate, originTimeoutMs, kvTimeoutMs, websocketAllowedOrigins }
 }
