@@ -3,7 +3,9 @@
  * Cached token introspection (RFC 7662): isolate memory first, then (for Bearer tokens) KV under
  * `introspect:<sha256 hex of the token>` (never the token itself), then the provider, one call per
  * token at a time per isolate. An active answer is trusted for `ttlSeconds` but never past the
- * token's `exp`; an inactive one for `negativeTtlSeconds`, in memory only. See docs/storage.md.
+ * token's `exp`, and kept `graceSeconds` longer for when the provider cannot answer
+ * (`PROVIDER_OUTAGE_GRACE_SECONDS`); an inactive one for `negativeTtlSeconds`, in memory only.
+ * See docs/storage.md and docs/failures.md.
  * What is kept in memory is passed in ({@link IntrospectionCacheDeps}); this module keeps nothing.
  */
 import type { IntrospectionResult } from '../oauth/client'
