@@ -11,6 +11,7 @@
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { ProxyError, proxyErrorFromOAuth } from '../errors'
+import { backgroundOf } from '../helper/background'
 import { keepAliveDepsOf } from '../helper/deps'
 import { sessionIdOf } from '../helper/session-id'
 import type { SessionClaims } from '../identity'
@@ -159,6 +160,8 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
     ])
     await createSession(config.sessions, record, config.sessionMaxAgeSeconds, id)
   } catch (err) {
+    // No cookie will name it: its authority ends it, so no half-made session stays live.
+    backgroundOf(c)(authorityFor(config.authority, id).end('store_failed'))
     throw new ProxyError('session_store_unavailable', {
       cause: err,
       signIn: true,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
 import type { Env } from '../../src/config'
+import { userIndexFor } from '../../src/session/authority'
 import {
   callbackRequest,
   loginAtProvider,
@@ -144,6 +145,9 @@ describe('KV faults at the callback', () => {
       expect(page).toContain('<code>session_store_unavailable</code>')
       expect(page).toContain('href="/_auth/login?rd=%2Fafter"')
       expect(await sessionCount(w.e)).toBe(before)
+      // Nor is a session left live in its Durable Object (the user's index finds none).
+      const index = await userIndexFor(w.e.SESSION_AUTHORITY, `cb${fault}`)
+      expect((await index.endAll('test')).ended).toBe(0)
 
       // KV back: signing in again works.
       faults.all('ok')

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import type { EchoedRequest } from '../../dev/echo-types'
 import { createApp } from '../../src/app'
-import { sendTo, SITE } from '../helpers/harness'
+import { navigation, sendTo, SITE } from '../helpers/harness'
 import { eventsOf, fakeDataset, withLogs } from '../helpers/logs'
 import { api, LONG_IDLE, record, sessionClient, world } from '../helpers/session-world'
 
@@ -121,6 +121,16 @@ describe('grace through a provider outage at introspection', () => {
       ['sign_in', ''],
       ['upstream_error', 'idp_unavailable'],
     ])
+  })
+
+  it('refuses a PROVIDER_OUTAGE_GRACE_SECONDS that is not a whole number, naming it', async () => {
+    for (const bad of ['-1', '5m']) {
+      const res = await world({ PROVIDER_OUTAGE_GRACE_SECONDS: bad }).send(navigation('/'))
+      expect(res.status).toBe(500)
+      const page = await res.text()
+      expect(page).toContain('PROVIDER_OUTAGE_GRACE_SECONDS must be a whole number &#62;= 0')
+      expect(page).not.toContain(bad)
+    }
   })
 
   it('gives no grace to a token the provider called inactive', async () => {
