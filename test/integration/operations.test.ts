@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
 import { brokenKv, navigation, sendTo, SITE, testEnv } from '../helpers/harness'
+import { fakeDataset, logsOf } from '../helpers/logs'
 import { api, world } from '../helpers/session-world'
 
 /** A fetch that fails the test if anything is fetched. */
@@ -12,28 +13,6 @@ const noFetch = vi.fn(async (): Promise<Response> => {
 function hangingKv(): KVNamespace {
   const hang = () => new Promise<never>(() => {})
   return { get: hang, put: hang, delete: hang, list: hang } as unknown as KVNamespace
-}
-
-/** The JSON log lines written while `work` runs. */
-async function logsOf(work: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: string[] = []
-  const spies = (['log', 'warn', 'error'] as const).map((level) =>
-    vi.spyOn(console, level).mockImplementation((line: unknown) => {
-      lines.push(String(line))
-    })
-  )
-  try {
-    await work()
-  } finally {
-    for (const spy of spies) spy.mockRestore()
-  }
-  return lines.flatMap((line) => {
-    try {
-      return [JSON.parse(line) as Record<string, unknown>]
-    } catch {
-      return []
-    }
-  })
 }
 
 const decisions = (lines: Record<string, unknown>[]) =>
@@ -189,16 +168,8 @@ describe('the log line per request decision', () => {
 })
 
 describe('counts in Analytics Engine', () => {
-  const dataset = () => {
-    const points: AnalyticsEngineDataPoint[] = []
-    return {
-      points,
-      METRICS: { writeDataPoint: (p?: AnalyticsEngineDataPoint) => points.push(p!) },
-    }
-  }
-
   it('counts a sign-in and refusals by code, and nothing about the user', async () => {
-    const { points, METRICS } = dataset()
+    const { points, METRICS } = fakeDataset()
     const w = world({ METRICS })
     const { cookie } = await w.signIn('mia')
     await w.send(api(cookie))
@@ -210,7 +181,7 @@ describe('counts in Analytics Engine', () => {
   })
 
   it('counts an upstream error', async () => {
-    const { points, METRICS } = dataset()
+    const { points, METRICS } = fakeDataset()
     const w = world({ METRICS, ORIGIN_URL: 'http://127.0.0.1:9' })
     const { cookie } = await w.signIn('ugo')
     points.length = 0
