@@ -18,11 +18,20 @@ import type * as oauth from 'oauth4webapi'
 import { OAuthClientError } from './errors'
 import type { OAuthClientOptions } from './options'
 
-/** A provider's key set, by `jwks_uri`, and when it was fetched (epoch ms). */
-export type JwksCache = Map<string, { keys: Promise<JSONWebKeySet>; fetchedAt: number }>
+/** A provider's key set, when it was fetched (epoch ms), and whether that fetch failed. */
+interface JwksEntry {
+  keys: Promise<JSONWebKeySet>
+  fetchedAt: number
+  failed?: true
+}
+
+/** The provider's key sets, by `jwks_uri`. */
+export type JwksCache = Map<string, JwksEntry>
 
 /** An unknown `kid` fetches the key set again, but not more often than this. */
 const JWKS_REFETCH_MS = 60_000
+/** After a failed fetch, the next one waits this long (a sign-in in between fails with 503). */
+const JWKS_FAILURE_RETRY_MS = 10_000
 /** How far in the future an `iat` may be (the provider's clock may run ahead a little). */
 const IAT_SKEW_SECONDS = 60
 /** A key set larger than this is not one (the bound on what an isolate keeps). */
@@ -49,7 +58,12 @@ async function fetchJwks(url: string, options: OAuthClientOptions): Promise<JSON
   return body
 }
 
-/** The key set at `url`, from `cache` unless `stale` asks for a fresh one (and a minute has passed). */
+/**
+ * The key set at `url`, from `cache` unless `refetch` asks for a fresh one (and a minute has
+ * passed). A failed fetch is kept for {@link JWKS_FAILURE_RETRY_MS} (anyone can POST a logout
+ * token with an unknown `kid`: each must not become a provider call); a failed refetch keeps the
+ * key set known before it.
+ */
 function jwksFor(
   url: string,
   options: OAuthClientOptions,
@@ -57,11 +71,19 @@ function jwksFor(
   refetch: boolean
 ): Promise<JSONWebKeySet> {
   const known = cache.get(url)
-  if (known && !(refetch && Date.now() - known.fetchedAt >= JWKS_REFETCH_MS)) return known.keys
+  const now = Date.now()
+  if (known?.failed && now - known.fetchedAt < JWKS_FAILURE_RETRY_MS) return known.keys
+  if (known && !known.failed && !(refetch && now - known.fetchedAt >= JWKS_REFETCH_MS)) {
+    return known.keys
+  }
+  const previous = known && !known.failed ? known.keys : undefined
   const keys = fetchJwks(url, options)
-  cache.set(url, { keys, fetchedAt: Date.now() })
-  // A failed fetch is not kept: the next sign-in tries again.
-  keys.catch(() => cache.get(url)?.keys === keys && cache.delete(url))
+  const entry: JwksEntry = { keys, fetchedAt: now }
+  cache.set(url, entry)
+  keys.catch(() => {
+    if (cache.get(url) !== entry) return
+    cache.set(url, previous ? { keys: previous, fetchedAt: now } : { ...entry, failed: true })
+  })
   return keys
 }
 
