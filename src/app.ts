@@ -21,7 +21,7 @@ import { publicAccess } from './middleware/public-access'
 import { matchRoute } from './middleware/route'
 import { forwardToOrigin } from './proxy/forward'
 import { endUserSessions } from './routes/admin'
-import { backchannelLogout } from './routes/backchannel-logout'
+import { backchannelBodyLimit, backchannelLogout } from './routes/backchannel-logout'
 import { callback, callbackBodyLimit } from './routes/callback'
 import { ping, ready } from './routes/health'
 import { jwks } from './routes/jwks'
@@ -65,7 +65,7 @@ export function createApp(options: AppOptions = {}) {
   app.get(SIGNED_OUT_PATH, signedOut)
   app.get('/_auth/userinfo', loadSession, userinfo)
   app.get('/_auth/jwks.json', jwks)
-  app.post('/_auth/backchannel-logout', backchannelLogout)
+  app.post('/_auth/backchannel-logout', backchannelBodyLimit, backchannelLogout)
   app.post('/_auth/admin/sessions/end', endUserSessions)
   app.all('/_auth/*', () => {
     throw new ProxyError('not_found')

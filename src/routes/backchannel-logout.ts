@@ -8,6 +8,7 @@
  * `backchannel_logout_supported: true`.
  */
 import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
 import { sidIndexFor, userIndexFor } from '../session/authority'
@@ -21,6 +22,15 @@ function refuse(c: Context<AppEnv>, description: string): Response {
     'Cache-Control': 'no-store',
   })
 }
+
+/**
+ * Middleware for the route: refuses a body over 16 KiB (400, as the handler does) without reading
+ * it to the end (Hono's `bodyLimit`): anyone may POST here.
+ */
+export const backchannelBodyLimit = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => refuse(c as Context<AppEnv>, 'the form is too large'),
+})
 
 /**
  * The handler.
