@@ -5,7 +5,8 @@
  * an active access token issued to this proxy's client; the identity comes from the
  * introspection answer (`sub`, `username`, `email`), or from userinfo too with `BEARER_USERINFO`.
  * A token no cache knows is introspected within the `INTROSPECTION_LIMITER` rate limit per
- * client address (`CF-Connecting-IP`); above it, 429 with `Retry-After`.
+ * client address (`CF-Connecting-IP`; an IPv6 address by its /64); above it, 429 with
+ * `Retry-After`.
  */
 import type { Context } from 'hono'
 import { checkToken, tokenHash } from '../cache/introspection-cache'
@@ -17,6 +18,7 @@ import { OAuthClientError } from '../oauth/errors'
 import { pickSessionClaims, withRuleClaims } from '../session/claims'
 import type { AppEnv } from '../types'
 import { introspectionDepsOf } from './deps'
+import { clientLimitKey } from '../utils/client-address'
 
 /** The period of the `INTROSPECTION_LIMITER` binding in wrangler.toml (`simple.period`). */
 const LIMIT_PERIOD_SECONDS = 60
@@ -55,7 +57,8 @@ export async function verifyByIntrospection(
     // Only a token no cache knows reaches the provider: that is what a flood of made-up tokens
     // costs, so it is limited per client address (per location, as Cloudflare counts).
     const limiter = config.introspectionLimiter
-    const key = c.req.header('cf-connecting-ip') ?? 'unknown'
+    // IPv6 by its /64: one host holds all of it (utils/client-address.ts).
+    const key = clientLimitKey(c.req.header('cf-connecting-ip'))
     if (limiter && !(await limiter.limit({ key })).success) {
       throw new ProxyError('rate_limited', {
         headers: { 'Retry-After': String(LIMIT_PERIOD_SECONDS) },
