@@ -28,6 +28,8 @@ export const MAX_PENDING_LOGINS = 5
 const LOGIN_COOKIE = `${COOKIE_PREFIX}login_`
 /** Characters of `state` in the cookie name: enough to tell pending sign-ins apart. */
 const TAG_LENGTH = 12
+/** A sealed value longer than this would take the cookie past browsers' 4096 bytes. */
+const MAX_SEALED_LENGTH = 3800
 /** HKDF `info` of the sealing key: this key seals login transactions and nothing else. */
 const SEAL_INFO = 'edge-auth-proxy login transaction v1'
 
@@ -64,7 +66,7 @@ function pendingLoginCookies(cookieHeader: string | null, siteUrl: URL): string[
 /**
  * `Set-Cookie` values for a new sign-in: the cookie carrying `tx` sealed (10 minutes), preceded by
  * expiring cookies for the oldest pending sign-ins so that at most {@link MAX_PENDING_LOGINS}
- * remain.
+ * remain. A return address that would take the cookie past 4 KB becomes `/`.
  * @param formPost the provider will answer with response_mode=form_post.
  * @param keys where the derived key is kept (isolate memory).
  */
@@ -81,7 +83,12 @@ export async function serializeLoginCookies(
   const expired = pending
     .slice(0, Math.max(0, pending.length - MAX_PENDING_LOGINS + 1))
     .map((name) => serialize(name, '', attributes(siteUrl, 0)))
-  const value = await seal(secret, SEAL_INFO, encodeLoginTransaction(tx), tx.state, keys)
+  let value = await seal(secret, SEAL_INFO, encodeLoginTransaction(tx), tx.state, keys)
+  if (value.length > MAX_SEALED_LENGTH) {
+    // A return address JSON escapes (a query of backslashes) can double: not kept, like a long one.
+    const home = encodeLoginTransaction({ ...tx, returnTo: '/' })
+    value = await seal(secret, SEAL_INFO, home, tx.state, keys)
+  }
   return [
     ...expired,
     serialize(
