@@ -77,18 +77,23 @@ const keptUntil = (verdict: TokenVerdict, graceSeconds: number) =>
  * of kind `unavailable`: timeout, network, 5xx, 429), an active verdict past its `cachedUntil`
  * by less than `graceSeconds` is used instead (and `onGrace` called); it never outlives the
  * token's `exp` by more than the grace, as `cachedUntil` is never past `exp`.
- * @throws whatever `introspect()` throws (an `OAuthClientError`); nothing is cached then.
+ * @param admit called when memory does not know the token, before KV and the provider: a rate
+ * limit throws there, so a refused token costs neither a KV read nor a provider call.
+ * @throws whatever `admit()` or `introspect()` throws (an `OAuthClientError`, a `ProxyError`);
+ * nothing is cached then.
  */
 export async function checkToken(
   token: string,
   nowSeconds: number,
   deps: IntrospectionCacheDeps,
-  introspect: () => Promise<IntrospectionResult>
+  introspect: () => Promise<IntrospectionResult>,
+  admit?: () => Promise<void>
 ): Promise<TokenVerdict> {
   const hash = await tokenHash(token, deps.hashes)
   const cached = deps.memory.get(hash, nowSeconds)
   if (cached && cached.cachedUntil > nowSeconds) return cached
   return deps.flights.run(hash, async function introspectOnce() {
+    if (!cached) await admit?.()
     const key = `introspect:${hash}`
     const kv = deps.kv
     const stored = kv && (await kv.get<TokenVerdict>(key, 'json').catch(() => null))

@@ -53,9 +53,10 @@ export async function verifyByIntrospection(
   const [config, oauth, memory] = [c.get('config'), c.get('oauth'), c.get('memory')]
   if (!config.introspection) return null
   const nowSeconds = c.get('clock').nowSeconds()
-  const verdict = await checkToken(token, nowSeconds, introspectionDepsOf(c), async () => {
-    // Only a token no cache knows reaches the provider: that is what a flood of made-up tokens
-    // costs, so it is limited per client address (per location, as Cloudflare counts).
+  // Only a token this isolate does not know costs a KV read and perhaps a provider call: that is
+  // what a flood of made-up tokens costs, so it is limited per client address (per location, as
+  // Cloudflare counts) before either.
+  const admit = async () => {
     const limiter = config.introspectionLimiter
     // IPv6 by its /64: one host holds all of it (utils/client-address.ts).
     const key = clientLimitKey(c.req.header('cf-connecting-ip'))
@@ -64,8 +65,15 @@ export async function verifyByIntrospection(
         headers: { 'Retry-After': String(LIMIT_PERIOD_SECONDS) },
       })
     }
-    return oauth.introspectToken(token, 'access_token')
-  }).catch(notAToken)
+  }
+  const introspect = () => oauth.introspectToken(token, 'access_token')
+  const verdict = await checkToken(
+    token,
+    nowSeconds,
+    introspectionDepsOf(c),
+    introspect,
+    admit
+  ).catch(notAToken)
   if (!verdict?.active || !isIssuedTo(verdict, config.client.clientId)) return null
 
   let userinfo: Record<string, unknown> | undefined
