@@ -36,6 +36,8 @@ export interface AuthorityRecord {
 /** The live state the request path goes on with. */
 export interface LiveState {
   live: true
+  /** The session's absolute end (epoch seconds). */
+  until: number
   tokens: SessionTokens
   claims: SessionClaims
   lastSeenAt: number
@@ -133,7 +135,8 @@ export function stateOf(
   if (!record || record.status !== 'live' || !record.tokens || nowSeconds >= record.until) {
     return { live: false }
   }
-  return { live: true, tokens: record.tokens, claims: record.claims, lastSeenAt: record.lastSeenAt }
+  const { until, tokens, claims, lastSeenAt } = record
+  return { live: true, until, tokens, claims, lastSeenAt }
 }
 
 /** `record` ended for `reason` (idempotent: an ended record stays as it was). */

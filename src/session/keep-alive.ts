@@ -31,6 +31,43 @@ export { endSession, isEnded } from './remembered'
 const noop = () => undefined
 
 /**
+ * How long after its sign-in a session may still be missing from KV in another location: KV's
+ * reads there lag up to 60 s, and the miss they saw is cached 60 s more.
+ */
+const KV_LAG_SECONDS = 120
+
+/**
+ * Session `id`, which KV does not show here, from its authority when it was signed in less than
+ * {@link KV_LAG_SECONDS} ago (the record is on its way). Only a cookie signed with `COOKIE_SECRET`
+ * gets here, so anonymous traffic costs no request.
+ * @returns the record (to be introspected before use, when that is on), or null.
+ * @throws {SessionStoreUnavailableError} when the authority cannot answer.
+ */
+async function fromAuthority(
+  id: string,
+  deps: KeepAliveDeps,
+  nowSeconds: number
+): Promise<SessionRecord | null> {
+  const { config, memory } = deps
+  let state
+  try {
+    state = await authorityFor(config.authority, id).check(nowSeconds)
+  } catch (err) {
+    throw new SessionStoreUnavailableError(err)
+  }
+  const createdAt = state.live ? state.until - config.sessionMaxAgeSeconds : 0
+  if (!state.live || nowSeconds - createdAt > KV_LAG_SECONDS) {
+    memory.ended.set(id, true, nowSeconds + config.introspectionCacheTtlSeconds + KV_LAG_SECONDS)
+    return null
+  }
+  const { claims, tokens, lastSeenAt } = state
+  const record: SessionRecord = { v: 1, claims, tokens, createdAt, lastSeenAt, checkedUntil: 0 }
+  memory.confirmed.set(id, true, nowSeconds + config.introspectionCacheTtlSeconds)
+  rememberSession(id, record, deps, nowSeconds)
+  return record
+}
+
+/**
  * Session `id` from memory, or from KV with one read per session at a time (a burst of requests
  * that miss memory reads once); like a refresh, the read is kept alive with `waitUntil`, so no
  * request waits on one whose request ended.
@@ -47,7 +84,8 @@ async function loadSession(
   const flight = deps.memory.loads.run(id, () => getSession(deps.config.sessions, id))
   deps.background(flight.then(noop, noop))
   const record = await flight
-  if (!record || isEnded(id, deps, nowSeconds)) return null
+  if (isEnded(id, deps, nowSeconds)) return null
+  if (!record) return fromAuthority(id, deps, nowSeconds)
   rememberSession(id, record, deps, nowSeconds)
   return record
 }
