@@ -49,7 +49,10 @@ export interface KeepAliveDeps {
   config: KeepAliveSettings
   oauth: Pick<
     OAuthClient,
-    'getNewAccessTokenByRefreshToken' | 'introspectToken' | 'getUserInfoByAccessToken'
+    | 'getNewAccessTokenByRefreshToken'
+    | 'introspectToken'
+    | 'getUserInfoByAccessToken'
+    | 'revokeToken'
   >
   memory: SessionMemory
   /** The introspection cache, for the re-check. */

@@ -24,6 +24,18 @@ import {
   type SessionRecord,
 } from './session-store'
 
+/**
+ * Revokes, in the background, tokens a refresh obtained that the session will never use (it
+ * ended while the provider answered, or they name another user): they are what the provider
+ * holds as current (RFC 7009; best effort).
+ */
+function revokeUnused(tokens: TokenSet, deps: KeepAliveDeps): void {
+  const revoke = (token: string, hint: 'refresh_token' | 'access_token') =>
+    deps.background(deps.oauth.revokeToken(token, hint).catch(() => undefined))
+  if (tokens.refresh_token) revoke(tokens.refresh_token, 'refresh_token')
+  revoke(tokens.access_token, 'access_token')
+}
+
 const isInvalidGrant = (err: unknown) =>
   err instanceof OAuthClientError && err.kind === 'rejected' && err.error === 'invalid_grant'
 
@@ -118,6 +130,7 @@ async function refreshSession(
   const sessionTokens = toSessionTokens(tokens, nowSeconds, start.tokens)
   const claims = await refreshedClaims(tokens, stale.claims, deps)
   if (!claims) {
+    revokeUnused(tokens, deps)
     await authority.finishRefresh(start.lease, { ended: 'subject_changed' }, nowSeconds)
     return endSession(id, deps, 'subject_changed', true)
   }
@@ -127,8 +140,10 @@ async function refreshSession(
       throw new SessionStoreUnavailableError(err)
     })
   // Signed out while the refresh ran: the authority refused the new tokens.
-  if (!state.live || isEnded(id, deps, nowSeconds))
+  if (!state.live || isEnded(id, deps, nowSeconds)) {
+    revokeUnused(tokens, deps)
     return endSession(id, deps, 'ended_elsewhere', true)
+  }
   const record = { ...withState(stale, state, deps, nowSeconds), lastSeenAt: nowSeconds }
   rememberSession(id, record, deps, nowSeconds)
   deps.memory.confirmed.set(id, true, nowSeconds + config.introspectionCacheTtlSeconds)
