@@ -11,6 +11,7 @@
  * and never longer than `INTROSPECTION_CACHE_TTL_SECONDS`: another isolate may have changed it.
  * KV is the shared truth (docs/storage.md); this is a per-isolate shortcut in front of it.
  */
+import type { RouteDecisions } from './access/routes'
 import type { TokenVerdict } from './cache/introspection-cache'
 import { Memo, MemoryCache, SingleFlight } from './cache/memory-cache'
 import type { Config, ConfigError, ParsedConfigs } from './config'
@@ -59,8 +60,13 @@ export interface IsolateMemory extends SessionMemory {
   /** Userinfo claims by token hash (`BEARER_USERINFO`), for as long as the verdict is trusted. */
   userinfoClaims: MemoryCache<Record<string, unknown>>
 
+  /** Which rule each path seen last falls under, per compiled `ROUTES` (access/routes.ts). */
+  routeDecisions: RouteDecisions
+
   /** Whether a header name is an identity header, for the names seen last. */
   headerNames: Memo<boolean>
+  /** The log's short SHA-256 of each `sub` seen last (middleware/request-log.ts): one digest per user. */
+  subHashes: Memo<string>
 
   /** Signed identity assertions by key id, iss, aud, lifetime and identity, till due to re-sign. */
   assertions: MemoryCache<string>
@@ -89,7 +95,9 @@ export function createIsolateMemory(): IsolateMemory {
     introspections: new SingleFlight(),
     tokenHashes: new Memo(MAX_TOKEN_HASHES),
     userinfoClaims: new MemoryCache(MAX_CACHED_ENTRIES),
+    routeDecisions: new WeakMap(),
     headerNames: new Memo(MAX_HEADER_NAMES),
+    subHashes: new Memo(MAX_CACHED_ENTRIES),
     assertions: new MemoryCache(MAX_CACHED_ASSERTIONS),
     signingKeys: new WeakMap(),
   }

@@ -26,6 +26,17 @@ const UPSTREAM_CODES: ReadonlySet<string> = new Set([
   'origin_timeout',
 ])
 
+/** The short hash of `sub` for the log, from the isolate's memo (one digest per user). */
+async function subHash(c: Context<AppEnv>, sub: string): Promise<string> {
+  const memo = c.get('memory').subHashes
+  let hash = memo.get(sub)
+  if (hash === undefined) {
+    hash = (await sha256Hex(sub)).slice(0, SUB_HASH_LENGTH)
+    memo.set(sub, hash)
+  }
+  return hash
+}
+
 /** The route kind: `auth.<route>` for `/_auth/*`, `websocket` for an upgrade, else `origin`. */
 function routeKind(c: Context<AppEnv>): string {
   const path = c.get('path') ?? new URL(c.req.url).pathname
@@ -71,7 +82,7 @@ export function requestLog({ random = Math.random }: RequestLogOptions = {}) {
       method: c.req.method,
       duration_ms: clock.nowMs() - started,
       request_id: c.req.header('cf-ray') ?? undefined,
-      sub_hash: sub ? (await sha256Hex(sub)).slice(0, SUB_HASH_LENGTH) : undefined,
+      sub_hash: sub ? await subHash(c, sub) : undefined,
     })
   })
 }
