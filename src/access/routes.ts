@@ -17,6 +17,7 @@
  * of a path escapes the rule its loose readings fall under. The work per request is two passes
  * over the rules: it grows with the rules, never with traffic.
  */
+import { Memo } from '../cache/memory-cache'
 import type { SessionClaims } from '../identity'
 import { canonicalPath, isAmbiguousPath } from '../utils/canonical-path'
 import { isAllowed, type AllowList } from './allow-list'
@@ -132,6 +133,40 @@ export function decideRoute(
   const loose = firstLooseMatch(rules, upper, looseReadings(path))
   if (loose === strict || loose?.action === 'public' || samePolicy(loose, strict)) return strict
   return 'refused'
+}
+
+/** Decisions remembered per compiled rule list, by method and path (src/isolate-memory.ts). */
+export type RouteDecisions = WeakMap<readonly RouteRule[], Memo<RouteDecision>>
+/** Paths remembered per rule list: the ones a site serves most, a bounded few whatever is sent. */
+const MAX_REMEMBERED_DECISIONS = 1000
+/** Longer paths are decided every time, never remembered, so the memo stays small. */
+const MAX_REMEMBERED_PATH_LENGTH = 256
+
+/**
+ * {@link decideRoute}, remembered: the decision is a pure function of the rules, the method and
+ * the path, so a path seen before costs a map lookup instead of two passes over the rules.
+ * @param memos where decisions are kept (the isolate's), per rule list.
+ */
+export function decideRouteRemembered(
+  rules: readonly RouteRule[],
+  method: string,
+  path: string,
+  memos: RouteDecisions
+): RouteDecision {
+  if (!rules.length) return null
+  if (path.length > MAX_REMEMBERED_PATH_LENGTH) return decideRoute(rules, method, path)
+  let memo = memos.get(rules)
+  if (!memo) {
+    memo = new Memo(MAX_REMEMBERED_DECISIONS)
+    memos.set(rules, memo)
+  }
+  const key = `${method} ${path}`
+  let decision = memo.get(key)
+  if (decision === undefined) {
+    decision = decideRoute(rules, method, path)
+    memo.set(key, decision)
+  }
+  return decision
 }
 
 /** True when two rules decide alike (action, who, API, origin): one may stand for the other. */

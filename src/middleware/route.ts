@@ -6,7 +6,7 @@
  * rules is refused as not valid.
  */
 import { createMiddleware } from 'hono/factory'
-import { decideRoute, ruleLabel } from '../access/routes'
+import { decideRouteRemembered, ruleLabel } from '../access/routes'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import type { AppEnv } from '../types'
@@ -17,7 +17,13 @@ import type { AppEnv } from '../types'
  * (400) for a path another server could read as falling under another rule.
  */
 export const matchRoute = createMiddleware<AppEnv>(async function matchRoute(c, next) {
-  const decision = decideRoute(c.get('config').routes, c.req.method, c.get('path'))
+  const { routes } = c.get('config')
+  const decision = decideRouteRemembered(
+    routes,
+    c.req.method,
+    c.get('path'),
+    c.get('memory').routeDecisions
+  )
   if (decision === 'refused') {
     log('warn', 'access.path_ambiguous')
     throw new ProxyError('invalid_request', {
