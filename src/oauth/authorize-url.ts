@@ -45,8 +45,10 @@ export function buildAuthorizeUrl(
   params: AuthorizeParams = {}
 ): URL {
   const url = endpointUrl(as, 'authorization')
+  // Built apart and written once: each `url.searchParams.set` would serialise the query again.
+  const query = new URLSearchParams(url.search)
   const set = (name: string, value: string | undefined) => {
-    if (value !== undefined) url.searchParams.set(name, value)
+    if (value !== undefined) query.set(name, value)
   }
   // The configured extras first, so that nothing below can be set by them (parsing refuses them).
   const extra = options.authorizeParams ?? {}
@@ -66,7 +68,7 @@ export function buildAuthorizeUrl(
   if (options.protocol === 'oidc') {
     // The sign-in's own prompt wins over the configured one; offline_access adds consent.
     const prompt = promptFor(params.prompt, extra.prompt, scope)
-    if (prompt === undefined) url.searchParams.delete('prompt')
+    if (prompt === undefined) query.delete('prompt')
     else set('prompt', prompt)
     set('ui_locales', params.uiLocales)
   }
@@ -74,5 +76,6 @@ export function buildAuthorizeUrl(
     set('code_challenge', params.codeChallenge)
     set('code_challenge_method', params.codeChallengeMethod ?? 'S256')
   }
+  url.search = query.toString()
   return url
 }
