@@ -5,21 +5,14 @@
  */
 import { Hono } from 'hono'
 import { ProxyError } from './errors'
-import { upstreamIdentityOf } from './helper/upstream-identity'
 import { verifyByIntrospection } from './helper/verify-bearer'
 import { loadConfig } from './middleware/config'
 import { renderError } from './middleware/on-error'
-import { requireAllowed } from './middleware/require-allowed'
-import { requireAuth } from './middleware/require-auth'
 import { requestContext } from './middleware/request-context'
 import { requestLog } from './middleware/request-log'
-import { websocketOrigin } from './middleware/websocket-origin'
 import { requireHttps } from './middleware/require-https'
 import { loadSession } from './middleware/session'
-import { bearerAuth } from './middleware/bearer'
-import { publicAccess } from './middleware/public-access'
-import { matchRoute } from './middleware/route'
-import { forwardToOrigin } from './proxy/forward'
+import { originPath } from './middleware/origin-path'
 import { endUserSessions } from './routes/admin'
 import { backchannelBodyLimit, backchannelLogout } from './routes/backchannel-logout'
 import { callback, callbackBodyLimit } from './routes/callback'
@@ -71,29 +64,7 @@ export function createApp(options: AppOptions = {}) {
     throw new ProxyError('not_found')
   })
 
-  app.all(
-    '*',
-    matchRoute,
-    websocketOrigin,
-    publicAccess(options.fetch),
-    loadSession,
-    bearerAuth({ verifyToken: verifyByIntrospection }),
-    requireAuth,
-    requireAllowed,
-    async function proxy(c) {
-      const target = {
-        originUrl: c.get('route')?.originUrl ?? c.get('config').originUrl,
-        url: c.get('url'),
-        path: c.get('path'),
-        alsoStrip: c.get('config').claimHeaderNames,
-      }
-      return forwardToOrigin(c.req.raw, target, await upstreamIdentityOf(c), {
-        fetch: options.fetch,
-        headerNames: memory.headerNames,
-        timeoutMs: c.get('config').originTimeoutMs,
-      })
-    }
-  )
+  app.all('*', originPath({ fetch: options.fetch, verifyToken: verifyByIntrospection }))
 
   app.onError(renderError)
   return app

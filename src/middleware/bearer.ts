@@ -6,7 +6,6 @@
  * a request without a session only; the `Authorization` header goes on unchanged.
  */
 import type { Context } from 'hono'
-import { createMiddleware } from 'hono/factory'
 import { ProxyError } from '../errors'
 import type { SessionClaims } from '../identity'
 import type { AppEnv } from '../types'
@@ -27,37 +26,30 @@ const challenge = (error: 'invalid_request' | 'invalid_token') => ({
  */
 export type VerifyToken = (token: string, c: Context<AppEnv>) => Promise<SessionClaims | null>
 
-/** Options for {@link bearerAuth}. */
-export interface BearerAuthOptions {
-  verifyToken: VerifyToken
-}
-
 /**
- * Middleware: for a request without a session that carries a Bearer token, sets `identity`.
+ * Step of the origin path (middleware/origin-path.ts): for a request without a session that
+ * carries a Bearer token, sets `identity` (and `accessToken`).
  * @throws {ProxyError} 400 `invalid_request` with `WWW-Authenticate: Bearer error="invalid_request"`
  * for a malformed header; 401 `unauthenticated` with `WWW-Authenticate: Bearer
  * error="invalid_token"` (RFC 6750 3.1) when `verifyToken` gives null; whatever it throws.
  */
-export function bearerAuth({ verifyToken }: BearerAuthOptions) {
-  return createMiddleware<AppEnv>(async function bearerAuth(c, next) {
-    const header = c.req.header('authorization')
-    if (c.get('identity') || !header || !/^bearer(\s|$)/i.test(header)) return next()
-    const token = header.slice('bearer'.length).trim()
-    if (token.length > MAX_TOKEN_LENGTH || !B64TOKEN.test(token)) {
-      throw new ProxyError('invalid_request', {
-        description: 'The Authorization header is not a valid Bearer token.',
-        headers: challenge('invalid_request'),
-      })
-    }
-    const identity = await verifyToken(token, c)
-    if (!identity) {
-      throw new ProxyError('unauthenticated', {
-        description: 'The Bearer token is not active.',
-        headers: challenge('invalid_token'),
-      })
-    }
-    c.set('identity', identity)
-    c.set('accessToken', token)
-    await next()
-  })
+export async function bearerAuth(c: Context<AppEnv>, verifyToken: VerifyToken): Promise<void> {
+  const header = c.req.header('authorization')
+  if (c.get('identity') || !header || !/^bearer(\s|$)/i.test(header)) return
+  const token = header.slice('bearer'.length).trim()
+  if (token.length > MAX_TOKEN_LENGTH || !B64TOKEN.test(token)) {
+    throw new ProxyError('invalid_request', {
+      description: 'The Authorization header is not a valid Bearer token.',
+      headers: challenge('invalid_request'),
+    })
+  }
+  const identity = await verifyToken(token, c)
+  if (!identity) {
+    throw new ProxyError('unauthenticated', {
+      description: 'The Bearer token is not active.',
+      headers: challenge('invalid_token'),
+    })
+  }
+  c.set('identity', identity)
+  c.set('accessToken', token)
 }

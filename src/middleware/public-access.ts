@@ -5,7 +5,7 @@
  * route.ts), and CORS preflights when `ALLOW_CORS_PREFLIGHT=true` (not under `deny`). They
  * go on with every client copy of the identity headers removed, and no identity.
  */
-import { createMiddleware } from 'hono/factory'
+import type { Context } from 'hono'
 import { forwardToOrigin } from '../proxy/forward'
 import type { AppEnv } from '../types'
 
@@ -29,29 +29,29 @@ function preflightOnly(request: Request): Request {
 }
 
 /**
- * Middleware, after `matchRoute`: forwards public requests at once (to the rule's origin);
- * everything else goes on to the session checks.
+ * Step of the origin path (middleware/origin-path.ts), after `matchRoute`: forwards public
+ * requests at once (to the rule's origin); for everything else null, and the session checks
+ * follow.
  */
-export function publicAccess(fetchImpl?: typeof fetch) {
-  return createMiddleware<AppEnv>(async function publicAccess(c, next) {
-    const config = c.get('config')
-    const request = c.req.raw
-    const route = c.get('route')
-    const target = {
-      originUrl: route?.originUrl ?? config.originUrl,
-      url: c.get('url'),
-      path: c.get('path'),
-      alsoStrip: config.claimHeaderNames,
-    }
-    const forward = {
-      fetch: fetchImpl,
-      headerNames: c.get('memory').headerNames,
-      timeoutMs: config.originTimeoutMs,
-    }
-    if (config.allowCorsPreflight && isCorsPreflight(request)) {
-      return forwardToOrigin(preflightOnly(request), target, null, forward)
-    }
-    if (route?.action !== 'public') return next()
-    return forwardToOrigin(request, target, null, forward)
-  })
+export function publicAccess(
+  c: Context<AppEnv>,
+  fetchImpl?: typeof fetch
+): Promise<Response> | null {
+  const config = c.get('config')
+  const request = c.req.raw
+  const route = c.get('route')
+  const preflight = config.allowCorsPreflight && isCorsPreflight(request)
+  if (!preflight && route?.action !== 'public') return null
+  const target = {
+    originUrl: route?.originUrl ?? config.originUrl,
+    url: c.get('url'),
+    path: c.get('path'),
+    alsoStrip: config.claimHeaderNames,
+  }
+  const forward = {
+    fetch: fetchImpl,
+    headerNames: c.get('memory').headerNames,
+    timeoutMs: config.originTimeoutMs,
+  }
+  return forwardToOrigin(preflight ? preflightOnly(request) : request, target, null, forward)
 }

@@ -4,15 +4,18 @@
  * (or, where no rule matches, the global allow-list) does not let in gets a 403 (a page with a
  * sign-out button, or JSON) naming the rule, and nothing is forwarded.
  */
-import { createMiddleware } from 'hono/factory'
+import type { Context } from 'hono'
 import { isAllowed } from '../access/allow-list'
 import { ruleAllows, ruleLabel } from '../access/routes'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import type { AppEnv } from '../types'
 
-/** Middleware, after `requireAuth`. @throws {ProxyError} `forbidden` (403). */
-export const requireAllowed = createMiddleware<AppEnv>(async function requireAllowed(c, next) {
+/**
+ * Step of the origin path (middleware/origin-path.ts), after `requireAuth`.
+ * @throws {ProxyError} `forbidden` (403).
+ */
+export function requireAllowed(c: Context<AppEnv>): void {
   const identity = c.get('identity')
   const route = c.get('route')
   if (identity && route && !ruleAllows(route, identity)) {
@@ -23,5 +26,4 @@ export const requireAllowed = createMiddleware<AppEnv>(async function requireAll
     log('warn', 'access.denied')
     throw new ProxyError('forbidden')
   }
-  await next()
-})
+}

@@ -5,7 +5,7 @@
  * never redirected, so API clients and XHR see a status they can act on; nor is anything under a
  * rule with `api: true`.
  */
-import { createMiddleware } from 'hono/factory'
+import type { Context } from 'hono'
 import { ProxyError } from '../errors'
 import { startLogin } from '../helper/start-login'
 import type { AppEnv } from '../types'
@@ -13,15 +13,16 @@ import { isNavigation } from '../utils/request-kind'
 import { safeReturnTo } from '../utils/return-to'
 
 /**
- * Middleware: passes when `identity` is set; else a 302 to sign in.
+ * Step of the origin path (middleware/origin-path.ts): passes (null) when `identity` is set;
+ * else the 302 to sign in.
  * @throws {ProxyError} `unauthenticated` (401, with a `login_url`) for anything but a navigation.
  */
-export const requireAuth = createMiddleware<AppEnv>(async function requireAuth(c, next) {
-  if (c.get('identity')) return next()
+export function requireAuth(c: Context<AppEnv>): Promise<Response> | null {
+  if (c.get('identity')) return null
   const url = c.get('url')
   // A path like `//evil.example/x` is ours, but as a Location it would leave the site.
   const returnTo = safeReturnTo(url.pathname + url.search, url.origin)
   // An API rule's paths get a status they can act on, even from a browser tab.
   if (isNavigation(c.req.raw) && !c.get('route')?.api) return startLogin(c, returnTo)
   throw new ProxyError('unauthenticated', { signIn: true, returnTo })
-})
+}

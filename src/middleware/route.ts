@@ -5,18 +5,19 @@
  * A `deny` rule refuses at once, signed in or not; a path whose readings fall under different
  * rules is refused as not valid.
  */
-import { createMiddleware } from 'hono/factory'
+import type { Context } from 'hono'
 import { decideRouteRemembered, ruleLabel } from '../access/routes'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import type { AppEnv } from '../types'
 
 /**
- * Middleware, after `loadConfig`: sets `route` (the rule, or null for the default).
+ * Step of the origin path (middleware/origin-path.ts), after `loadConfig`: sets `route` (the
+ * rule, or null for the default).
  * @throws {ProxyError} `forbidden` (403, naming the rule) under a `deny` rule; `invalid_request`
  * (400) for a path another server could read as falling under another rule.
  */
-export const matchRoute = createMiddleware<AppEnv>(async function matchRoute(c, next) {
+export function matchRoute(c: Context<AppEnv>): void {
   const { routes } = c.get('config')
   const decision = decideRouteRemembered(
     routes,
@@ -35,5 +36,4 @@ export const matchRoute = createMiddleware<AppEnv>(async function matchRoute(c, 
     log('warn', 'access.denied', { rule: ruleLabel(decision) })
     throw new ProxyError('forbidden', { rule: ruleLabel(decision) })
   }
-  await next()
-})
+}

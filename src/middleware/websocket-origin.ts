@@ -8,19 +8,23 @@
  * usual checks, as any non-browser client does. The session is checked at the handshake only: an
  * open socket is the origin's to close.
  */
-import { createMiddleware } from 'hono/factory'
+import type { Context } from 'hono'
 import { ProxyError } from '../errors'
 import type { AppEnv } from '../types'
 import { isWebSocketUpgrade } from '../utils/request-kind'
 
-/** Middleware: 403 `cross_site_request` for a WebSocket handshake from another site's page. */
-export const websocketOrigin = createMiddleware<AppEnv>(async function websocketOrigin(c, next) {
-  if (!isWebSocketUpgrade(c.req.raw)) return next()
+/**
+ * Step of the origin path (middleware/origin-path.ts): passes anything but a WebSocket
+ * handshake from another site's page.
+ * @throws {ProxyError} 403 `cross_site_request` for one.
+ */
+export function websocketOrigin(c: Context<AppEnv>): void {
+  if (!isWebSocketUpgrade(c.req.raw)) return
   const origin = c.req.header('origin')
-  if (origin === undefined) return next()
+  if (origin === undefined) return
   const site = c.get('url').origin
-  if (origin === site || c.get('config').websocketAllowedOrigins.has(origin)) return next()
+  if (origin === site || c.get('config').websocketAllowedOrigins.has(origin)) return
   throw new ProxyError('cross_site_request', {
     description: 'A WebSocket from another site was refused.',
   })
-})
+}
