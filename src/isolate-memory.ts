@@ -16,6 +16,7 @@ import type { TokenVerdict } from './cache/introspection-cache'
 import { Memo, MemoryCache, SingleFlight } from './cache/memory-cache'
 import type { Config, ConfigError, ParsedConfigs } from './config'
 import type { JwksCache, OAuthClient, ProviderCache } from './oauth/client'
+import type { SessionClaims } from './identity'
 import type { AssertionSettings } from './proxy/identity-assertion'
 import type { SessionMemory } from './session/keep-alive-deps'
 import type { HmacKeys, SealKeys } from './utils/crypto'
@@ -72,6 +73,8 @@ export interface IsolateMemory extends SessionMemory {
   assertions: MemoryCache<string>
   /** The imported assertion signing key per configuration (its settings object). */
   signingKeys: WeakMap<AssertionSettings, Promise<CryptoKey>>
+  /** The key in `assertions` per claims object and settings (proxy/identity-assertion.ts). */
+  assertionKeys: WeakMap<SessionClaims, { settings: AssertionSettings; key: string }>
 }
 
 /** Creates an empty {@link IsolateMemory}: once per app, so once per isolate. */
@@ -100,5 +103,6 @@ export function createIsolateMemory(): IsolateMemory {
     subHashes: new Memo(MAX_CACHED_ENTRIES),
     assertions: new MemoryCache(MAX_CACHED_ASSERTIONS),
     signingKeys: new WeakMap(),
+    assertionKeys: new WeakMap(),
   }
 }

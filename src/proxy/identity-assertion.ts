@@ -47,6 +47,28 @@ export interface AssertionMemory {
   assertions: MemoryCache<string>
   /** The imported signing key per settings object (so once per configuration and isolate). */
   signingKeys: WeakMap<AssertionSettings, Promise<CryptoKey>>
+  /**
+   * The key in `assertions` per claims object (a session's claims stay one object until they
+   * change) and the settings it was made for: no JSON of the identity per request. Without it,
+   * the key is made every time.
+   */
+  assertionKeys?: WeakMap<SessionClaims, { settings: AssertionSettings; key: string }>
+}
+
+/** The key of `claims` in `assertions`: everything the assertion depends on but the clock. */
+function assertionKey(
+  claims: SessionClaims,
+  settings: AssertionSettings,
+  memory: AssertionMemory
+): string {
+  const known = memory.assertionKeys?.get(claims)
+  if (known?.settings === settings) return known.key
+  // An isolate may serve several configurations: the key names the key id, iss, aud and lifetime.
+  const { issuer, audience, ttlSeconds } = settings
+  const identity = JSON.stringify(identityClaims(claims))
+  const key = `${settings.signingKey.kid}\n${issuer}\n${audience}\n${ttlSeconds}\n${identity}`
+  memory.assertionKeys?.set(claims, { settings, key })
+  return key
 }
 
 /** The claims of an assertion (RFC 7519 4.1; OpenID Connect Core 5.1 for the identity ones). */
@@ -137,11 +159,8 @@ export async function identityAssertion(
   memory: AssertionMemory,
   nowSeconds: number
 ): Promise<string> {
-  // Everything the assertion depends on but the clock: an isolate may serve several configurations.
   const { kid } = settings.signingKey
-  const { issuer, audience, ttlSeconds } = settings
-  const identity = JSON.stringify(identityClaims(claims))
-  const cacheKey = `${kid}\n${issuer}\n${audience}\n${ttlSeconds}\n${identity}`
+  const cacheKey = assertionKey(claims, settings, memory)
   const kept = memory.assertions.get(cacheKey, nowSeconds)
   if (kept !== undefined) return kept
   let key = memory.signingKeys.get(settings)

@@ -1,11 +1,14 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ProxyError } from '../../src/errors'
+import { decideRoute, decideRouteRemembered } from '../../src/access/routes'
 import { tokenHash } from '../../src/cache/introspection-cache'
+import { parseConfig } from '../../src/config'
 import { buildUpstreamUrl } from '../../src/proxy/forward'
 import { isIdentityHeaderName, stripIdentityHeaders } from '../../src/proxy/identity-headers'
 import { createIsolateMemory } from '../../src/isolate-memory'
 import { canonicalPath } from '../../src/utils/canonical-path'
+import { validEnv } from '../helpers/config-env'
 import { HOSTILE_PATH_PIECES } from '../helpers/hostile-paths'
 
 // The request path's shortcuts (one URL parse, the upstream URL by concatenation, per-isolate
@@ -102,5 +105,50 @@ describe('per-isolate memos', () => {
     const hashes = await Promise.all(tokens.map((t) => tokenHash(t, tokenHashes)))
     const expected = await Promise.all(tokens.map((t) => sha256(t)))
     expect(hashes).toEqual(expected)
+  })
+})
+
+describe('remembered route decisions (property)', () => {
+  const { routes } = parseConfig(
+    validEnv({
+      ROUTES: [
+        { path: '/admin/*', action: 'allow', groups: ['admins'] },
+        { path: '/admin', action: 'allow', groups: ['admins'] },
+        { path: '/api/health', methods: ['GET'], action: 'public' },
+        { path: '/api/*', action: 'authenticated', api: true },
+        { path: '/internal/*', action: 'deny' },
+        { path: '/docs/*', action: 'public' },
+      ],
+    })
+  )
+  it('are the decisions made afresh, for every hostile path, asked again, past the bound', () => {
+    const memos = createIsolateMemory().routeDecisions
+    const seen: [string, string][] = []
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 10 }),
+        fc.constantFrom('/admin', '/api', '/docs', '/internal', '/x'),
+        fc.constantFrom('GET', 'POST', 'HEAD', 'patch'),
+        (pieces, prefix, method) => {
+          let path: string
+          try {
+            path = canonicalPath(new URL(`https://p.test${prefix}${pieces.join('')}`).pathname)
+          } catch {
+            return
+          }
+          seen.push([method, path])
+          expect(decideRouteRemembered(routes, method, path, memos)).toBe(
+            decideRoute(routes, method, path)
+          )
+        }
+      ),
+      { numRuns: 5000 }
+    )
+    // Asked again, once the memo has dropped the oldest and keeps the newest: still the same.
+    for (const [method, path] of seen) {
+      expect(decideRouteRemembered(routes, method, path, memos)).toBe(
+        decideRoute(routes, method, path)
+      )
+    }
   })
 })

@@ -96,3 +96,22 @@ describe('identityAssertion across configurations', () => {
     expect(await identityAssertion({ sub: 'u' }, settings, m, now)).toBe(first)
   })
 })
+
+describe('the remembered assertion key', () => {
+  it('follows the settings: the same claims object under another audience gets its own assertion', async () => {
+    const mem = { ...memory(), assertionKeys: new WeakMap() }
+    const claims = { sub: 'u1', email: 'u1@example.com', email_verified: true }
+    const now = 1_800_000_000
+    const first = await identityAssertion(claims, settings, mem, now)
+    expect(await identityAssertion(claims, settings, mem, now)).toBe(first)
+    const other = { ...settings, audience: 'https://other.example.com' }
+    const second = await identityAssertion(claims, other, mem, now)
+    expect(second).not.toBe(first)
+    const payloadOf = (jwt: string) =>
+      JSON.parse(atob(jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')))
+    expect(payloadOf(second)).toMatchObject({ aud: 'https://other.example.com', sub: 'u1' })
+    // Other claims (a new object after a refresh) are signed anew.
+    const changed = await identityAssertion({ ...claims, sub: 'u2' }, settings, mem, now)
+    expect(payloadOf(changed)).toMatchObject({ sub: 'u2' })
+  })
+})
