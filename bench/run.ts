@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: what the proxy costs on every request, side by side with a bare pass-through
  * and a peer (`@hono/oidc-auth`), each Worker in its own workerd through Miniflare's API (not
- * `wrangler dev`, whose dev proxy would hide every difference). Needs `wrk` (Debian:
- * `apt-get install -y wrk`). Writes bench/results/latest.json and latest.md.
+ * `wrangler dev`, whose dev proxy would hide every difference); and what a sign-in's steps cost,
+ * warm and in a cold isolate. Needs `wrk` (Debian: `apt-get install -y wrk`). Writes
+ * bench/results/latest.json and latest.md.
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_CONNECTIONS ("1,16"), BENCH_RESULTS_DIR
  * (bench/results), BENCH_SCENARIOS (all; e.g. "bare,session" while working on one path; keep
@@ -142,8 +143,23 @@ const loopCases = [
     n: LOOP_REQUESTS,
     headers: { authorization: `Bearer ${accessToken}` },
   },
+  // The same signed-in request with LOG_SAMPLE_RATE=0: what the request.done line costs.
+  {
+    name: 'sessionUnlogged',
+    app: 'proxy&log=0',
+    n: LOOP_REQUESTS,
+    headers: { cookie: sessionCookie },
+  },
+  // An anonymous navigation: the 302 to the provider with the sealed login cookie.
+  {
+    name: 'redirect',
+    app: 'proxy&status=302',
+    n: LOOP_REQUESTS / 5,
+    headers: { accept: 'text/html' },
+  },
   { name: 'kvOperation', app: 'kv', n: 200, headers: {} },
   { name: 'outboundFetch', app: 'fetch', n: 1000, headers: {} },
+  { name: 'durableObjectCall', app: 'do', n: 200, headers: {} },
 ] as const
 type LoopName = (typeof loopCases)[number]['name']
 const loopUs = new Map<LoopName, number[]>()
@@ -175,7 +191,12 @@ process.stdout.write(`in-isolate µs per operation: ${JSON.stringify(inIsolate)}
 const signIn = world.signIn
 const callbackKvMs = (signIn.callbackKvOperations * inIsolate.kvOperation.median) / 1000
 const callbackFetchMs = (signIn.callbackProviderCalls * inIsolate.outboundFetch.median) / 1000
-const callbackRestMs = signIn.callbackCpuMs.median - callbackKvMs - callbackFetchMs
+const callbackDoMs = (signIn.callbackDoCalls * inIsolate.durableObjectCall.median) / 1000
+const callbackRestMs = signIn.callbackCpuMs.median - callbackKvMs - callbackFetchMs - callbackDoMs
+// A cold isolate's first callback, with the runtime warmed first, less its KV operations as priced.
+const cold = world.coldCallback
+const coldKvMs = (cold.kvOperations * inIsolate.kvOperation.median) / 1000
+const coldDoMs = (cold.doCalls * inIsolate.durableObjectCall.median) / 1000
 
 const machine = `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}`
 const date = new Date().toISOString().slice(0, 10)
@@ -185,8 +206,14 @@ const results = {
   seconds: SECONDS,
   rounds: ROUNDS,
   signIn,
+  coldCallback: { ...cold, appLessSimulatorsMs: cold.appCpuMs.median - coldKvMs - coldDoMs },
   inIsolate: { requests: LOOP_REQUESTS, cpuUsPerOperation: inIsolate },
-  callbackApart: { kvMs: callbackKvMs, providerFetchMs: callbackFetchMs, restMs: callbackRestMs },
+  callbackApart: {
+    kvMs: callbackKvMs,
+    providerFetchMs: callbackFetchMs,
+    durableObjectMs: callbackDoMs,
+    restMs: callbackRestMs,
+  },
   rows,
 }
 mkdirSync(resultsDir, { recursive: true })
@@ -206,11 +233,13 @@ const table = [
   '',
   `x bare: the median over the rounds of each round's req/s over that of the \`bare\` round just before it; p50 +ms likewise, each round's p50 minus that \`bare\` round's. p50 and p99: the median of the rounds' values. KV reads are get and list, writes put and delete. CPU: the Worker's whole workerd process (its HTTP, Miniflare's entry Worker, the KV simulator and the request path). Every answer was checked to be 2xx or 3xx.`,
   '',
-  `The request path alone (${LOOP_REQUESTS} requests inside the isolate, origin and KV in memory, no HTTP), CPU µs per request, median of ${ROUNDS}: bare ${f(inIsolate.bare.median, 1)}, session ${f(inIsolate.session.median, 1)} (+${f(inIsolate.session.median - inIsolate.bare.median, 1)}), bearer ${f(inIsolate.bearer.median, 1)} (+${f(inIsolate.bearer.median - inIsolate.bare.median, 1)}).`,
+  `The request path alone (${LOOP_REQUESTS} requests inside the isolate, origin and KV in memory, no HTTP), CPU µs per request, median of ${ROUNDS}: bare ${f(inIsolate.bare.median, 1)}, session ${f(inIsolate.session.median, 1)} (+${f(inIsolate.session.median - inIsolate.bare.median, 1)}), bearer ${f(inIsolate.bearer.median, 1)} (+${f(inIsolate.bearer.median - inIsolate.bare.median, 1)}); session with \`LOG_SAMPLE_RATE=0\` (no \`request.done\` line) ${f(inIsolate.sessionUnlogged.median, 1)} (+${f(inIsolate.sessionUnlogged.median - inIsolate.bare.median, 1)}); an anonymous navigation (302 with the sealed login cookie) ${f(inIsolate.redirect.median / 1000, 3)} ms.`,
   '',
   `CPU of the proxy's workerd per sign-in, median (quartiles) of ${signIn.signIns}: the start (302 to the provider, sealed login cookie) ${ms(signIn.startCpuMs)}; the callback (code exchange, ID token checks, userinfo, session write) ${ms(signIn.callbackCpuMs)}; the whole sign-in with the first signed-in request ${ms(signIn.wholeCpuMs)}.`,
   '',
-  `The callback taken apart: ${f(signIn.callbackKvOperations, 1)} KV operations at ${f(inIsolate.kvOperation.median / 1000, 3)} ms each (Miniflare's KV simulator runs inside this workerd; on Cloudflare, KV is a service outside the Worker's CPU time) = ${f(callbackKvMs)} ms; ${f(signIn.callbackProviderCalls, 1)} provider calls at ${f(inIsolate.outboundFetch.median / 1000, 3)} ms each (one outbound GET of 200 bytes: the provider's POSTs and JSON answers cost somewhat more) = ${f(callbackFetchMs)} ms; the rest (the request, our code, oauth4webapi) about ${f(callbackRestMs)} ms of the median.`,
+  `A cold isolate's first callback (a fresh workerd whose first request is the callback: configuration, discovery, JWKS, key imports, the Durable Object's first call), median (quartiles) of ${cold.samples}: ${ms(cold.cpuMs)} of the whole process; with the runtime warmed first (Miniflare's entry Worker, the KV simulator, an outbound fetch; the app untouched) ${ms(cold.appCpuMs)}, of which ${f(cold.kvOperations, 1)} KV operations and ${f(cold.doCalls, 1)} Durable Object calls priced as below ${f(coldKvMs + coldDoMs)} ms, leaving ${f(cold.appCpuMs.median - coldKvMs - coldDoMs)} ms; ${f(cold.providerCalls, 1)} provider calls (discovery and JWKS included).`,
+  '',
+  `The callback taken apart: ${f(signIn.callbackKvOperations, 1)} KV operations at ${f(inIsolate.kvOperation.median / 1000, 3)} ms each (Miniflare's KV simulator runs inside this workerd; on Cloudflare, KV is a service outside the Worker's CPU time) = ${f(callbackKvMs)} ms; ${f(signIn.callbackProviderCalls, 1)} provider calls at ${f(inIsolate.outboundFetch.median / 1000, 3)} ms each (one outbound GET of 200 bytes: the provider's POSTs and JSON answers cost somewhat more) = ${f(callbackFetchMs)} ms; ${f(signIn.callbackDoCalls, 1)} Durable Object calls at ${f(inIsolate.durableObjectCall.median / 1000, 3)} ms each (each to a new object storing one entry; Miniflare runs the objects and their SQLite in this workerd, Cloudflare apart from the Worker) = ${f(callbackDoMs)} ms; the rest (the request, our code, oauth4webapi) about ${f(callbackRestMs)} ms of the median.`,
 ]
 // Tables aligned the way the repository's formatter keeps markdown (npm run lint).
 writeFileSync(`${resultsDir}/latest.md`, await format(table.join('\n'), { parser: 'markdown' }))

@@ -5,8 +5,9 @@
  * with the origin and KV in memory: the bench measures this process's CPU around it, which
  * is then the cost of the request path alone, without HTTP or the network. `app=kv` and
  * `app=fetch` measure one KV operation (Miniflare's simulator runs in this process) and one
- * outbound `fetch`, to take apart the callback's CPU. The `/__bench/` paths are the benchmark's,
- * not the product's.
+ * outbound `fetch`, `app=do` one call to a new Durable Object, to take apart the callback's CPU. `log=0` runs the app with
+ * `LOG_SAMPLE_RATE=0` (no `request.done` line for a success), to price the log line. The
+ * `/__bench/` paths are the benchmark's, not the product's.
  */
 import { createApp } from '../../src/app'
 import type { Env } from '../../src/config'
@@ -76,7 +77,8 @@ function inMemoryKv(kv: KVNamespace): KVNamespace {
   } as unknown as KVNamespace
 }
 let loopApp: ReturnType<typeof createApp> | undefined
-let loopEnv: Env | undefined
+/** The loops' env, and the same without success log lines (`log=0`): one object each. */
+const loopEnvs = new Map<string, Env>()
 
 async function loop(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const params = new URL(request.url).searchParams
@@ -84,11 +86,19 @@ async function loop(request: Request, env: Env, ctx: ExecutionContext): Promise<
   const expected = Number(params.get('status') ?? 200)
   const originFetch = inMemoryOrigin(env.ORIGIN_URL!)
   loopApp ??= createApp({ fetch: originFetch })
-  loopEnv ??= { ...env, SESSIONS: inMemoryKv(env.SESSIONS) }
+  const logRate = params.get('log') === '0' ? '0' : (env.LOG_SAMPLE_RATE ?? '')
+  let loopEnv = loopEnvs.get(logRate)
+  if (!loopEnv) {
+    const base = loopEnvs.values().next().value
+    const kv = base ? base.SESSIONS : inMemoryKv(env.SESSIONS)
+    loopEnv = { ...env, SESSIONS: kv, ...(logRate && { LOG_SAMPLE_RATE: logRate }) }
+    loopEnvs.set(logRate, loopEnv)
+  }
   const headers = new Headers(request.headers)
   const target = request.url.replace(/\/__bench\/loop.*$/, '/bench?x=1')
   if (params.get('app') === 'kv') return kvLoop(env.SESSIONS, n)
   if (params.get('app') === 'fetch') return fetchLoop(env.ORIGIN_URL!, n)
+  if (params.get('app') === 'do') return durableObjectLoop(env.SESSION_AUTHORITY, n)
   let failed = 0
   for (let i = 0; i < n; i++) {
     const one = new Request(target, { headers })
@@ -112,6 +122,22 @@ async function kvLoop(kv: KVNamespace, n: number): Promise<Response> {
     await kv.delete(key)
   }
   return Response.json({ n: n * 3, failed: 0 })
+}
+
+/**
+ * N calls, each to a new Durable Object that stores one index entry (as a sign-in's calls do):
+ * what one call costs in this process (Miniflare runs the objects and their SQLite here; on
+ * Cloudflare they run apart, outside the Worker's CPU time).
+ */
+async function durableObjectLoop(ns: DurableObjectNamespace, n: number): Promise<Response> {
+  const until = Math.floor(Date.now() / 1000) + 600
+  for (let i = 0; i < n; i++) {
+    const stub = ns.get(ns.idFromName(`bench:${i}:${Math.random()}`)) as unknown as {
+      add(id: string, until: number): Promise<void>
+    }
+    await stub.add('bench', until)
+  }
+  return Response.json({ n, failed: 0 })
 }
 
 /** N subrequests to the origin over loopback HTTP: what one outbound `fetch` costs here. */
