@@ -3,7 +3,7 @@
  * The app, top to bottom: configuration, the `/_auth/*` routes, then every other request through
  * its rule (`ROUTES`), the session check and who may enter, to its origin. One `onError` renders every failure.
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/quick'
 import { ProxyError } from './errors'
 import { verifyByIntrospection } from './helper/verify-bearer'
 import { loadConfig } from './middleware/config'
