@@ -9,7 +9,7 @@
  * profiler is no use here: workerd's own I/O work is charged to whichever JavaScript runs next
  * (whole sign-ins "cost" twice the CPU the process used), so the callback is taken apart by
  * `npm run bench` from CPU counters instead. Environment: BENCH_RESULTS_DIR, BENCH_SCENARIOS
- * (all: bare, session, bearer, redirect).
+ * (all: bare, session, session-unlogged, bearer, redirect).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -127,7 +127,12 @@ interface Case {
   run(): Promise<number>
 }
 const inIsolate =
-  (app: 'bare' | 'proxy', headers: Record<string, string>, status = 200, n = 20_000) =>
+  (
+    app: 'bare' | 'proxy' | 'proxy&log=0',
+    headers: Record<string, string>,
+    status = 200,
+    n = 20_000
+  ) =>
   async () => {
     const url = `${world.proxy.url}/__bench/loop?n=${n}&app=${app}&status=${status}`
     const { failed } = (await (await fetch(url, { headers })).json()) as { failed: number }
@@ -138,6 +143,8 @@ const cookie = world.sessionCookie
 const cases: Case[] = [
   { name: 'bare', run: inIsolate('bare', { cookie }) },
   { name: 'session', run: inIsolate('proxy', { cookie }) },
+  // The same without its request.done line (LOG_SAMPLE_RATE=0), to tell the log from the rest.
+  { name: 'session-unlogged', run: inIsolate('proxy&log=0', { cookie }) },
   { name: 'bearer', run: inIsolate('proxy', { authorization: `Bearer ${world.accessToken}` }) },
   { name: 'redirect', run: inIsolate('proxy', { accept: 'text/html' }, 302, 5000) },
 ]
