@@ -64,6 +64,16 @@ export interface IsolateMemory extends SessionMemory {
   /** Which rule each path seen last falls under, per compiled `ROUTES` (access/routes.ts). */
   routeDecisions: RouteDecisions
 
+  /** The identity made of each Bearer verdict (with its userinfo and configuration). */
+  bearerIdentities: WeakMap<
+    TokenVerdict,
+    {
+      config: Config
+      userinfo: Record<string, unknown> | undefined
+      claims: SessionClaims | null
+    }
+  >
+
   /** Whether a header name is an identity header, for the names seen last. */
   headerNames: Memo<boolean>
   /** The log's short SHA-256 of each `sub` seen last (middleware/request-log.ts): one digest per user. */
@@ -99,6 +109,7 @@ export function createIsolateMemory(): IsolateMemory {
     tokenHashes: new Memo(MAX_TOKEN_HASHES),
     userinfoClaims: new MemoryCache(MAX_CACHED_ENTRIES),
     routeDecisions: new WeakMap(),
+    bearerIdentities: new WeakMap(),
     headerNames: new Memo(MAX_HEADER_NAMES),
     subHashes: new Memo(MAX_CACHED_ENTRIES),
     assertions: new MemoryCache(MAX_CACHED_ASSERTIONS),

@@ -10,12 +10,14 @@
  */
 import type { Context } from 'hono'
 import { checkToken, tokenHash } from '../cache/introspection-cache'
-import { bearerClaims, isIssuedTo } from '../cache/token-verdict'
+import { bearerClaims, isIssuedTo, type TokenVerdict } from '../cache/token-verdict'
 import { ProxyError, proxyErrorFromProviderFailure } from '../errors'
 import type { SessionClaims } from '../identity'
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
 import { pickSessionClaims, withRuleClaims } from '../session/claims'
+import type { Config } from '../config'
+import type { IsolateMemory } from '../isolate-memory'
 import type { AppEnv } from '../types'
 import { introspectionDepsOf } from './deps'
 import { clientLimitKey } from '../utils/client-address'
@@ -87,10 +89,27 @@ export async function verifyByIntrospection(
       memory.userinfoClaims.set(hash, userinfo, verdict.cachedUntil)
     }
   }
+  const claims = claimsOf(verdict, userinfo, config, memory.bearerIdentities)
+  if (!claims) log('warn', 'auth.bearer.no_subject')
+  return claims
+}
+
+/**
+ * The identity of an active verdict (with its userinfo), made once per verdict object, userinfo
+ * object and configuration: a busy token's claims (and so its assertion's key) are one object.
+ */
+function claimsOf(
+  verdict: TokenVerdict,
+  userinfo: Record<string, unknown> | undefined,
+  config: Config,
+  made: IsolateMemory['bearerIdentities']
+): SessionClaims | null {
+  const known = made.get(verdict)
+  if (known && known.config === config && known.userinfo === userinfo) return known.claims
   const answer = bearerClaims(verdict, userinfo)
   const extraClaims = config.claimHeaders.map((h) => h.claim)
   const picked = pickSessionClaims(undefined, answer, config.groupsClaim, extraClaims)
   const claims = withRuleClaims(picked, undefined, answer, config.ruleClaimNames)
-  if (!claims) log('warn', 'auth.bearer.no_subject')
+  made.set(verdict, { config, userinfo, claims })
   return claims
 }
