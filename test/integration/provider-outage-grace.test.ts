@@ -57,7 +57,7 @@ function outageWorld(overrides: Record<string, unknown> = {}) {
   }
   const metrics = fakeDataset()
   const w = world({ METRICS: metrics.METRICS, ...overrides }, faulty)
-  return { w, state, metrics }
+  return { w, state, metrics, faulty }
 }
 
 const userSeenByOrigin = async (res: Response) =>
@@ -147,6 +147,27 @@ describe('grace through a provider outage at introspection', () => {
     expect(result.status).toBe(503)
     expect(state.origin).toBe(origin)
     expect(eventsOf(lines, 'session.grace')).toEqual([])
+  })
+
+  it('gives no grace later either, once the provider called the token inactive and went down', async () => {
+    const { w, state } = outageWorld({ PROVIDER_OUTAGE_GRACE_SECONDS: '3000' })
+    const { cookie } = await w.signIn('inb')
+    const rec = (await record(cookie))!
+    await sessionClient().revokeToken(rec.tokens.accessToken, 'access_token')
+    state.down.refresh = OUTAGES['a 500']
+    w.advance(61)
+    expect((await w.send(api(cookie))).status).toBe(503)
+    // The inactive verdict's 10 s (INTROSPECTION_NEGATIVE_TTL_SECONDS) are over, and now the
+    // provider cannot answer at all: the last thing it said of this token is still "inactive".
+    state.down.introspection = OUTAGES['a 500']
+    for (const wait of [11, 60]) {
+      w.advance(wait)
+      const origin = state.origin
+      const { result, lines } = await withLogs(() => w.send(api(cookie)))
+      expect(result.status).toBe(503)
+      expect(state.origin).toBe(origin)
+      expect(eventsOf(lines, 'session.grace')).toEqual([])
+    }
   })
 })
 
@@ -277,6 +298,29 @@ describe('grace for Bearer tokens', () => {
     const over = await w.send(bearer())
     expect(over.status).toBe(503)
     expect(await over.json()).toMatchObject({ error: 'idp_unavailable' })
+  })
+
+  it('gives no grace to a token the provider called inactive since its active verdict', async () => {
+    const { w, state, faulty } = outageWorld({ PROVIDER_OUTAGE_GRACE_SECONDS: '3000' })
+    const { cookie } = await w.signIn('bei')
+    const token = (await record(cookie))!.tokens.accessToken
+    const bearer = () => api('', '/api', { authorization: `Bearer ${token}` })
+    expect((await w.send(bearer())).status).toBe(200)
+    await sessionClient().revokeToken(token, 'access_token')
+    w.advance(61)
+    expect((await w.send(bearer())).status).toBe(401)
+    // Past the inactive verdict's 10 s, the provider goes down: here, and in another isolate
+    // that never saw the token, the old active verdict (in KV) must not let it back in.
+    state.down.introspection = OUTAGES['a 500']
+    w.advance(11)
+    const elsewhere = createApp({ now: () => w.clock.ms, fetch: faulty })
+    for (const send of [w.send, (req: Request) => sendTo(elsewhere, req, w.e)]) {
+      const origin = state.origin
+      const { result, lines } = await withLogs(() => send(bearer()))
+      expect(result.status).toBe(503)
+      expect(state.origin).toBe(origin)
+      expect(eventsOf(lines, 'bearer.grace')).toEqual([])
+    }
   })
 
   it('gives no grace to an unknown token', async () => {
