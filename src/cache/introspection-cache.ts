@@ -76,7 +76,8 @@ const keptUntil = (verdict: TokenVerdict, graceSeconds: number) =>
  * A KV failure only skips the KV layer. When the provider cannot answer (an `OAuthClientError`
  * of kind `unavailable`: timeout, network, 5xx, 429), an active verdict past its `cachedUntil`
  * by less than `graceSeconds` is used instead (and `onGrace` called); it never outlives the
- * token's `exp` by more than the grace, as `cachedUntil` is never past `exp`.
+ * token's `exp` by more than the grace, as `cachedUntil` is never past `exp`. A token once
+ * active that the provider now calls inactive loses its active verdict (memory and KV): no grace.
  * @param admit called when memory does not know the token, before KV and the provider: a rate
  * limit throws there, so a refused token costs neither a KV read nor a provider call.
  * @throws whatever `admit()` or `introspect()` throws (an `OAuthClientError`, a `ProxyError`);
@@ -113,6 +114,13 @@ export async function checkToken(
       return last!
     }
     const verdict = verdictFrom(result, nowSeconds, deps.ttlSeconds, deps.negativeTtlSeconds)
+    if (!verdict.active && last?.active) {
+      // Once active, now inactive (revoked): the old verdict must not grace it in an outage.
+      // Kept here for the grace; gone from KV (other locations may read it up to KV's 60 s).
+      deps.memory.set(hash, verdict, verdict.cachedUntil + deps.graceSeconds)
+      if (stored && kv) deps.background(kv.delete(key))
+      return verdict
+    }
     deps.memory.set(hash, verdict, keptUntil(verdict, deps.graceSeconds))
     // Only active answers go to KV: a flood of random tokens costs no KV writes.
     if (verdict.active && kv) {

@@ -4,14 +4,14 @@
  * passed, through the introspection cache (cache/introspection-cache.ts). An inactive token is
  * refreshed when it can be (perhaps it only expired early), else the session ends. A provider
  * that cannot answer leaves the session in its grace (session/grace.ts); one that said inactive
- * gets none.
+ * gets none, then or later (its record is checked until 0, in memory and KV).
  */
 import { checkToken } from '../cache/introspection-cache'
 import { graceOrThrow } from './grace'
 import type { KeepAliveDeps } from './keep-alive-deps'
 import { refreshOnce } from './refresh'
-import { endSession } from './remembered'
-import type { SessionRecord } from './session-store'
+import { endSession, rememberSession } from './remembered'
+import { saveSession, type SessionRecord } from './session-store'
 
 /** The outcome of {@link recheckSession}: the record to go on with (kept in this isolate). */
 export interface Recheck {
@@ -52,8 +52,19 @@ export async function recheckSession(
   }
   if (verdict.active) return { record: { ...record, checkedUntil: verdict.cachedUntil } }
   if (!record.tokens.refreshToken) return endSession(id, deps, 'token_inactive')
+  // The provider said inactive: the last active verdict no longer counts for a grace, here or
+  // (when the refresh cannot be made) in the record other isolates load.
+  const withdrawn = { ...record, checkedUntil: 0 }
+  rememberSession(id, withdrawn, deps, nowSeconds)
   // Perhaps only expired early: a refresh settles it (and ends the session on invalid_grant).
-  const expired = { ...record, tokens: { ...record.tokens, expiresAt: 0 } }
-  const refreshed = await refreshOnce(id, expired, deps, nowSeconds)
-  return refreshed && { record: refreshed }
+  const expired = { ...withdrawn, tokens: { ...record.tokens, expiresAt: 0 } }
+  try {
+    const refreshed = await refreshOnce(id, expired, deps, nowSeconds)
+    return refreshed && { record: refreshed }
+  } catch (err) {
+    const { sessions, sessionMaxAgeSeconds } = deps.config
+    const save = saveSession(sessions, id, withdrawn, sessionMaxAgeSeconds, nowSeconds)
+    deps.background(save.catch(() => undefined))
+    throw err
+  }
 }
