@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, inject, it, vi } from 'vitest'
+import { createApp } from '../../src/app'
+import type { Env } from '../../src/config'
+import { sendTo, SITE } from '../helpers/harness'
+import { api, world } from '../helpers/session-world'
+import { faultyAuthority, type AuthorityFaults } from '../support/faulty-authority'
+
+/** The default KV_TIMEOUT_MS, which bounds every session-store call (KV and Durable Object). */
+const KV_TIMEOUT_MS = 3000
+
+/**
+ * A signed-in user, and a fresh isolate (no memory of the session) whose `SESSION_AUTHORITY`
+ * has faults the test sets; it counts what reached the origin.
+ */
+async function signedInWithFaultyAuthority(username: string) {
+  const w = world()
+  const { cookie } = await w.signIn(username)
+  const { namespace, faults } = faultyAuthority(w.e.SESSION_AUTHORITY)
+  const e: Env = { ...w.e, SESSION_AUTHORITY: namespace }
+  const seen = { origin: 0 }
+  const counting: typeof fetch = async (input, init) => {
+    if (new Request(input, init).url.startsWith(inject('originUrl'))) seen.origin++
+    return fetch(input, init)
+  }
+  const app = createApp({ now: () => w.clock.ms, fetch: counting })
+  return { w, cookie, faults, seen, send: (req: Request) => sendTo(app, req, e) }
+}
+
+/** Runs `send` with timers faked, moving them by KV_TIMEOUT_MS at each hang (no waiting). */
+async function throughHangs<T>(faults: AuthorityFaults, send: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  try {
+    let done = false
+    const pending = send().finally(() => (done = true))
+    for (let n = faults.hangs + 1; !done; n++) {
+      await Promise.race([faults.untilHangs(n), pending])
+      if (!done) await vi.advanceTimersByTimeAsync(KV_TIMEOUT_MS)
+    }
+    return await pending
+  } finally {
+    vi.useRealTimers()
+  }
+}
+
+afterEach(() => vi.useRealTimers())
+
+describe('the session authority (Durable Object) failing on a signed-in request', () => {
+  for (const fault of ['throw', 'hang'] as const) {
+    it(`${fault}s: 503 with Retry-After, nothing reaches the origin, the session kept`, async () => {
+      const { cookie, faults, seen, send } = await signedInWithFaultyAuthority(`do${fault}`)
+      faults.mode = fault
+      const res = await throughHangs(faults, () => send(api(cookie)))
+      expect(res.status).toBe(503)
+      expect(res.headers.get('retry-after')).toBe('10')
+      expect(await res.json()).toMatchObject({ error: 'session_store_unavailable' })
+      expect(res.headers.getSetCookie()).toEqual([])
+      expect(seen.origin).toBe(0)
+      faults.mode = 'ok'
+      expect((await send(api(cookie))).status).toBe(200)
+    })
+  }
+})
+
+describe('the session authority hanging at sign-out', () => {
+  it('the sign-out still answers: the cookie is cleared', async () => {
+    const { cookie, faults, send } = await signedInWithFaultyAuthority('dologout')
+    faults.mode = 'hang'
+    const logout = new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie } })
+    const res = await throughHangs(faults, () => send(logout))
+    expect(res.status).toBe(302)
+    expect(res.headers.getSetCookie()[0]).toMatch(/^__Host-eap_session=; Max-Age=0/)
+  })
+})

@@ -1,0 +1,70 @@
+/**
+ * A Durable Object namespace (the `SESSION_AUTHORITY` binding) with faults the test switches on
+ * and off: each call on a stub it hands out passes through to the real object, throws (as an
+ * overloaded or broken object does), or hangs (never settles). Counts the calls that hung, with a
+ * deferred promise per count (no polling), as faulty-kv.ts does for KV. Generic over the
+ * binding's type, as faulty-kv.ts (this file is also type-checked without the Workers types).
+ */
+
+/** What a stub method does: pass through, throw, or never answer. */
+export type AuthorityFault = 'ok' | 'throw' | 'hang'
+
+/** The fault now, how many calls hung so far, and a promise for the `n`th hang. */
+export interface AuthorityFaults {
+  mode: AuthorityFault
+  hangs: number
+  untilHangs(n: number): Promise<void>
+}
+
+/** Wraps `inner` so that each stub call does what `faults.mode` says at the time of the call. */
+export function faultyAuthority<N extends object>(
+  inner: N
+): {
+  namespace: N
+  faults: AuthorityFaults
+} {
+  const real = inner as unknown as {
+    idFromName(name: string): unknown
+    get(id: unknown): Record<string, (...a: unknown[]) => unknown>
+  }
+  const waiters: { n: number; resolve: () => void }[] = []
+  const faults: AuthorityFaults = {
+    mode: 'ok',
+    hangs: 0,
+    untilHangs(n) {
+      if (faults.hangs >= n) return Promise.resolve()
+      return new Promise((resolve) => waiters.push({ n, resolve }))
+    },
+  }
+  const hung = () => {
+    faults.hangs++
+    for (const w of waiters.filter((w) => w.n <= faults.hangs)) {
+      waiters.splice(waiters.indexOf(w), 1)
+      w.resolve()
+    }
+  }
+  const stubOf = (id: unknown) => {
+    const stub = real.get(id)
+    return new Proxy(
+      {},
+      {
+        get: (_, name) => {
+          if (typeof name !== 'string' || name === 'then') return undefined
+          return async (...args: unknown[]) => {
+            if (faults.mode === 'throw') throw new Error(`Durable Object ${name} failed (test)`)
+            if (faults.mode === 'hang') {
+              hung()
+              return new Promise<never>(() => {})
+            }
+            return stub[name]!(...args)
+          }
+        },
+      }
+    )
+  }
+  const namespace = {
+    idFromName: (name: string) => real.idFromName(name),
+    get: stubOf,
+  } as unknown as N
+  return { namespace, faults }
+}
