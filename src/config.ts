@@ -19,6 +19,7 @@ import { readProvider } from './config/provider'
 import { readSessions, type SessionSettings } from './config/sessions'
 import { readUpstream, type UpstreamSettings } from './config/upstream'
 import { checkUnknownSettings } from './config/unknown-settings'
+import { withCallTimeout } from './utils/durable-object-timeout'
 import { withKvTimeout } from './utils/kv-timeout'
 import type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode } from './oauth/types'
 import type { AssertionSettings } from './proxy/identity-assertion'
@@ -178,7 +179,7 @@ export function parseConfig(env: Env): Config {
     ...operations,
     sessions: withKvTimeout(sessions, operations.kvTimeoutMs),
     unknownSettings: Object.freeze(unknown.others),
-    authority,
+    authority: withCallTimeout(authority, operations.kvTimeoutMs),
     adminToken,
     introspectionLimiter: env.INTROSPECTION_LIMITER,
   })

@@ -19,7 +19,10 @@ export interface OperationsSettings {
   logSampleRate: number
   /** `ORIGIN_TIMEOUT_MS`: no answer headers from the origin within this is a 504. */
   originTimeoutMs: number
-  /** `KV_TIMEOUT_MS`: a KV `get`, `put`, `delete` or `list` not settled within this fails. */
+  /**
+   * `KV_TIMEOUT_MS`: a KV `get`, `put`, `delete` or `list`, or a call to a session's Durable
+   * Object, not settled within this fails.
+   */
   kvTimeoutMs: number
   /** Origins (`https://host[:port]`) besides the site's own whose pages may open a WebSocket. */
   websocketAllowedOrigins: ReadonlySet<string>

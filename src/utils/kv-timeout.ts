@@ -18,8 +18,11 @@ export class KvTimeoutError extends Error {
 /** The KV methods the proxy calls, each bounded by the wrapper. */
 const OPERATIONS = ['get', 'put', 'delete', 'list', 'getWithMetadata'] as const
 
-/** `work`, or a {@link KvTimeoutError} once `timeoutMs` has passed (the timer is then cleared). */
-function within<T>(operation: string, timeoutMs: number, work: Promise<T>): Promise<T> {
+/**
+ * `work`, or a {@link KvTimeoutError} naming `operation` once `timeoutMs` has passed (the timer
+ * is then cleared).
+ */
+export function within<T>(operation: string, timeoutMs: number, work: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new KvTimeoutError(operation, timeoutMs)), timeoutMs)
