@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
-import { brokenKv, navigation, sendTo, SITE, testEnv } from '../helpers/harness'
+import { brokenKv, countingKv, navigation, sendTo, SITE, testEnv } from '../helpers/harness'
 import { fakeDataset, logsOf } from '../helpers/logs'
 import { api, world } from '../helpers/session-world'
 
@@ -73,6 +73,31 @@ describe('GET /_auth/ready', () => {
     expect((await res.json()) as unknown).toMatchObject({ checks: { provider: 'failed' } })
     down = false
     expect((await req()).status).toBe(200)
+  })
+
+  it('a flood of checks costs one KV read and one provider check per isolate per 5 s', async () => {
+    // Anyone may ask: each answer must not cost a KV read (the Free plan has 100,000 a day, and
+    // every session needs them) nor send the provider a request (it may 429 us for everyone).
+    const base = testEnv()
+    const { kv, counts } = countingKv(base.SESSIONS)
+    let fetched = 0
+    const counting: typeof fetch = async (input, init) => (fetched++, fetch(input, init))
+    const clock = { ms: Date.now() }
+    const app = createApp({ fetch: counting, now: () => clock.ms })
+    const e = { ...base, SESSIONS: kv }
+    const req = () => sendTo(app, new Request(`${SITE}/_auth/ready`), e)
+    expect((await req()).status).toBe(200)
+    const perCheck = fetched
+    for (let i = 0; i < 50; i++) {
+      const res = await req()
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ status: 'ready' })
+    }
+    expect(counts.get).toBe(1)
+    expect(fetched).toBe(perCheck)
+    clock.ms += 5000
+    expect((await req()).status).toBe(200)
+    expect(counts.get).toBe(2)
   })
 
   it('answers 503 naming the configuration, with no value in the answer', async () => {
