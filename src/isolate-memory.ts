@@ -52,6 +52,11 @@ export interface IsolateMemory extends SessionMemory {
   /** Session cookie values whose signature checked (with secret and name): no HMAC per request. */
   verifiedCookies: Memo<true>
 
+  /** `/_auth/ready`'s last checks (by check name: ok, failed, skipped), for a few seconds. */
+  readiness: MemoryCache<Record<string, string>>
+  /** One `/_auth/ready` check at a time. */
+  readinessChecks: SingleFlight<Record<string, string>>
+
   /** Introspection verdicts by token hash, each until its `cachedUntil`. */
   verdicts: MemoryCache<TokenVerdict>
   /** One introspection per token hash at a time. */
@@ -104,6 +109,8 @@ export function createIsolateMemory(): IsolateMemory {
     loads: new SingleFlight(),
     refreshes: new SingleFlight(),
     graced: new MemoryCache(MAX_CACHED_ENTRIES),
+    readiness: new MemoryCache(1),
+    readinessChecks: new SingleFlight(),
     verdicts: new MemoryCache(MAX_CACHED_ENTRIES),
     introspections: new SingleFlight(),
     tokenHashes: new Memo(MAX_TOKEN_HASHES),

@@ -5,7 +5,8 @@
  * - `GET /_auth/ready`: 200 only when the configuration is valid, KV answers (a `get` of one fixed
  *   key) and the provider is reachable (oauth/reachability.ts), each within `OAUTH_TIMEOUT_MS`;
  *   else 503 with `Retry-After` and which check failed. No value, secret or cause is shown (the
- *   cause goes to the log).
+ *   cause goes to the log). The checks are run at most once per {@link READY_CACHE_SECONDS} per
+ *   isolate (anyone may ask): a flood costs no KV reads and sends the provider nothing more.
  * Both are registered before the configuration is loaded, so a bad configuration is reported
  * here as a failed check rather than as the configuration page.
  */
@@ -52,26 +53,45 @@ async function check(name: string, work: () => Promise<unknown>): Promise<Check>
   }
 }
 
+/**
+ * How long (seconds) this isolate answers `/_auth/ready` from its last checks: anyone may ask,
+ * and each check costs a KV read and a provider request.
+ */
+export const READY_CACHE_SECONDS = 5
+
+/** Runs the checks: the configuration, then KV and the provider together. */
+async function runChecks(c: Context<AppEnv>, fetchImpl?: typeof fetch) {
+  let config: Config | undefined
+  const checks: Record<'config' | 'kv' | 'provider', Check> = {
+    config: await check('config', async () => {
+      config = getConfig(c.env, c.get('memory').configs)
+    }),
+    kv: 'skipped',
+    provider: 'skipped',
+  }
+  if (config) {
+    const options = { ...config.client, ...(fetchImpl && { fetch: fetchImpl }) }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const sessions = config.sessions
+    ;[checks.kv, checks.provider] = await Promise.all([
+      check('kv', () => within(timeoutMs, sessions.get(READY_PROBE_KEY))),
+      check('provider', () => within(timeoutMs + 1000, probeProvider(options))),
+    ])
+  }
+  return checks
+}
+
 /** `GET /_auth/ready`, with the app's `fetch` for the provider. */
 export function ready(fetchImpl?: typeof fetch) {
   return async function ready(c: Context<AppEnv>): Promise<Response> {
-    let config: Config | undefined
-    const checks: Record<'config' | 'kv' | 'provider', Check> = {
-      config: await check('config', async () => {
-        config = getConfig(c.env, c.get('memory').configs)
-      }),
-      kv: 'skipped',
-      provider: 'skipped',
-    }
-    if (config) {
-      const options = { ...config.client, ...(fetchImpl && { fetch: fetchImpl }) }
-      const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-      const sessions = config.sessions
-      ;[checks.kv, checks.provider] = await Promise.all([
-        check('kv', () => within(timeoutMs, sessions.get(READY_PROBE_KEY))),
-        check('provider', () => within(timeoutMs + 1000, probeProvider(options))),
-      ])
-    }
+    const [memory, nowSeconds] = [c.get('memory'), c.get('clock').nowSeconds()]
+    const checks =
+      memory.readiness.get('ready', nowSeconds) ??
+      (await memory.readinessChecks.run('ready', async () => {
+        const fresh = await runChecks(c, fetchImpl)
+        memory.readiness.set('ready', fresh, nowSeconds + READY_CACHE_SECONDS)
+        return fresh
+      }))
     const ok = Object.values(checks).every((v) => v === 'ok')
     const failed = Object.entries(checks)
       .filter(([, v]) => v === 'failed')

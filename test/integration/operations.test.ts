@@ -66,12 +66,16 @@ describe('GET /_auth/ready', () => {
       if (down) throw new TypeError('Network connection lost.')
       return fetch(input, init)
     }
-    const app = createApp({ fetch: flaky })
+    const clock = { ms: Date.now() }
+    const app = createApp({ fetch: flaky, now: () => clock.ms })
     const req = () => sendTo(app, new Request(`${SITE}/_auth/ready`))
     const res = await req()
     expect(res.status).toBe(503)
     expect((await res.json()) as unknown).toMatchObject({ checks: { provider: 'failed' } })
     down = false
+    // The last checks answer for 5 s (READY_CACHE_SECONDS); then they run again.
+    expect((await req()).status).toBe(503)
+    clock.ms += 5000
     expect((await req()).status).toBe(200)
   })
 
