@@ -1,3 +1,4 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, inject, it } from 'vitest'
 import type { EchoedRequest } from '../../dev/echo-types'
 import { createApp } from '../../src/app'
@@ -5,7 +6,7 @@ import { navigation, sendTo, SITE } from '../helpers/harness'
 import { eventsOf, fakeDataset, withLogs } from '../helpers/logs'
 import { api, LONG_IDLE, record, sessionClient, world } from '../helpers/session-world'
 
-type Outage = () => Promise<Response>
+type Outage = (req: Request) => Promise<Response>
 
 /** How the provider fails: each as the runtime's `fetch` would show it. */
 const OUTAGES: Record<string, Outage> = {
@@ -22,6 +23,37 @@ const OUTAGES: Record<string, Outage> = {
       status: 429,
       headers: { 'content-type': 'application/json', 'retry-after': '30' },
     }),
+}
+
+/**
+ * A provider that hangs, held by the test: each call waits until the test times it out (as
+ * OAUTH_TIMEOUT_MS would, without waiting for it); `untilHangs(n)` is a deferred promise.
+ */
+function hangingOutage() {
+  const pending: (() => void)[] = []
+  const waiters: { n: number; resolve: () => void }[] = []
+  const state = { hangs: 0 }
+  const outage: Outage = () => {
+    state.hangs++
+    for (const w of waiters.filter((w) => w.n <= state.hangs)) {
+      waiters.splice(waiters.indexOf(w), 1)
+      w.resolve()
+    }
+    return new Promise<Response>((_, reject) =>
+      pending.push(() =>
+        reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))
+      )
+    )
+  }
+  return {
+    outage,
+    state,
+    untilHangs: (n: number) =>
+      state.hangs >= n
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ n, resolve })),
+    timeOut: () => pending.splice(0).forEach((fail) => fail()),
+  }
 }
 
 type Step = 'refresh' | 'introspection'
@@ -51,7 +83,7 @@ function outageWorld(overrides: Record<string, unknown> = {}) {
             : null
       if (step) state.asked[step]++
       const outage = step && state.down[step]
-      if (outage) return outage()
+      if (outage) return outage(req)
     }
     return fetch(req)
   }
@@ -107,6 +139,38 @@ describe('grace through a provider outage at introspection', () => {
       expect((await w.send(api(cookie))).status).toBe(200)
     })
   }
+
+  it('a provider that hangs holds up no request in grace: it is asked again behind them', async () => {
+    const { w, state } = outageWorld()
+    const { cookie } = await w.signIn('hana')
+    const hang = hangingOutage()
+    state.down.introspection = hang.outage
+    w.advance(61)
+    // The first request past the verdict waits for the provider, until its timeout.
+    const first = w.send(api(cookie))
+    await hang.untilHangs(1)
+    hang.timeOut()
+    expect((await first).status).toBe(200)
+    // 10 s on, in grace, the provider is asked again and hangs: no request waits for it.
+    w.advance(11)
+    const ctx = createExecutionContext()
+    const asking = await w.app.fetch(api(cookie), w.e, ctx)
+    expect(asking.status).toBe(200)
+    expect(hang.state.hangs).toBe(2)
+    const meanwhile = createExecutionContext()
+    expect((await w.app.fetch(api(cookie), w.e, meanwhile)).status).toBe(200)
+    expect(hang.state.hangs).toBe(2)
+    hang.timeOut()
+    await waitOnExecutionContext(ctx)
+    await waitOnExecutionContext(meanwhile)
+    // Still down: the grace goes on, and the provider is asked again 10 s later.
+    w.advance(11)
+    const later = createExecutionContext()
+    expect((await w.app.fetch(api(cookie), w.e, later)).status).toBe(200)
+    expect(hang.state.hangs).toBe(3)
+    hang.timeOut()
+    await waitOnExecutionContext(later)
+  })
 
   it('PROVIDER_OUTAGE_GRACE_SECONDS=0: a 503 as soon as the verdict runs out, counted', async () => {
     const { w, state, metrics } = outageWorld({ PROVIDER_OUTAGE_GRACE_SECONDS: '0' })
