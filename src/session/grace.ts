@@ -12,8 +12,8 @@
  * A provider that answers (inactive, `invalid_grant`, a broken answer) is never graced.
  *
  * While a session is in grace, this isolate asks the provider again at most every
- * {@link GRACE_RETRY_SECONDS}, so an outage (a provider that hangs until `OAUTH_TIMEOUT_MS`)
- * does not slow every request. Each grace use is logged (`session.grace`, no token) and counted.
+ * {@link GRACE_RETRY_SECONDS}, behind a request served in grace, so an outage (a provider that
+ * hangs until `OAUTH_TIMEOUT_MS`) holds up only the request that found it. Each grace use is logged (`session.grace`, no token) and counted.
  */
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
@@ -54,20 +54,32 @@ function noteGrace(deps: KeepAliveDeps, step: GraceStep, until: number, nowSecon
 }
 
 /**
- * True when session `id` is in grace in this isolate (the provider failed within the last
- * {@link GRACE_RETRY_SECONDS}, and the grace has not ended): go on without asking it again. The
- * use is logged and counted.
+ * True when session `id` is in grace in this isolate (the provider failed for it, and the grace
+ * has not ended): go on without waiting for the provider. Once {@link GRACE_RETRY_SECONDS} have
+ * passed since it was last asked, `askAgain` runs behind this request (`waitUntil`), so a
+ * provider that hangs holds up no request; an answer ends the grace (the next due step asks in
+ * the request again), an outage keeps it. The use is logged and counted.
  */
 export function inGrace(
   id: string,
   record: SessionRecord,
   deps: KeepAliveDeps,
   step: GraceStep,
-  nowSeconds: number
+  nowSeconds: number,
+  askAgain: () => Promise<unknown>
 ): boolean {
-  if (!deps.memory.graced.get(id, nowSeconds)) return false
+  const graced = deps.memory.graced
+  const retryAt = graced.get(id, nowSeconds)
+  if (retryAt === undefined) return false
   const until = graceEndsAt(record, deps.config)
   if (nowSeconds >= until) return false
+  if (nowSeconds >= retryAt) {
+    graced.set(id, Math.min(nowSeconds + GRACE_RETRY_SECONDS, until), until)
+    const answered = () => graced.delete(id)
+    deps.background(
+      askAgain().then(answered, (err: unknown) => isProviderUnavailable(err) || answered())
+    )
+  }
   noteGrace(deps, step, until, nowSeconds)
   return true
 }
@@ -91,7 +103,7 @@ export function graceOrThrow(
     if (until > 0) log('warn', 'session.grace_over', { step })
     throw err
   }
-  deps.memory.graced.set(id, true, Math.min(nowSeconds + GRACE_RETRY_SECONDS, until))
+  deps.memory.graced.set(id, Math.min(nowSeconds + GRACE_RETRY_SECONDS, until), until)
   noteGrace(deps, step, until, nowSeconds)
   return record
 }

@@ -40,8 +40,11 @@ export interface SessionMemory {
   loads: SingleFlight<SessionRecord | null>
   /** One refresh per session id at a time. */
   refreshes: SingleFlight<SessionRecord | null>
-  /** Sessions in grace (session/grace.ts): the provider is not asked again until the entry ends. */
-  graced: MemoryCache<true>
+  /**
+   * Sessions in grace (session/grace.ts), until the grace ends: when (epoch seconds) the provider
+   * is next asked, behind a request.
+   */
+  graced: MemoryCache<number>
 }
 
 /** What `resumeSession` and `endSession` need. */

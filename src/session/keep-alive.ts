@@ -148,7 +148,10 @@ export async function resumeSession(
 
   if (needsRefresh(record, deps.config, nowSeconds)) {
     if (!record.tokens.refreshToken) return endSession(id, deps, 'expired_without_refresh_token')
-    if (inGrace(id, record, deps, 'refresh', nowSeconds)) return used(id, record, deps, nowSeconds)
+    const due = record
+    const again = () => refreshOnce(id, due, deps, nowSeconds)
+    if (inGrace(id, record, deps, 'refresh', nowSeconds, again))
+      return used(id, due, deps, nowSeconds)
     let refreshed
     try {
       refreshed = await refreshOnce(id, record, deps, nowSeconds)
@@ -161,7 +164,12 @@ export async function resumeSession(
   }
 
   if (isRecheckDue(record, deps, nowSeconds)) {
-    if (inGrace(id, record, deps, 'introspection', nowSeconds)) {
+    const due = record
+    const again = async () => {
+      const recheck = await recheckSession(id, due, deps, nowSeconds, false)
+      if (recheck) used(id, recheck.record, deps, nowSeconds)
+    }
+    if (inGrace(id, record, deps, 'introspection', nowSeconds, again)) {
       return used(id, record, deps, nowSeconds)
     }
     const recheck = await recheckSession(id, record, deps, nowSeconds)

@@ -28,7 +28,8 @@ export function isRecheckDue(
 }
 
 /**
- * Re-checks the token of session `id` (call when {@link isRecheckDue}).
+ * Re-checks the token of session `id` (call when {@link isRecheckDue}); `graceIt` false (a
+ * re-ask in grace, behind a request) throws when the provider cannot answer.
  * @returns the record checked until the verdict's `cachedUntil`, the refreshed record, or null
  * when the session has ended.
  * @throws {OAuthClientError} when the provider cannot answer and the grace is off or over, or
@@ -38,7 +39,8 @@ export async function recheckSession(
   id: string,
   record: SessionRecord,
   deps: KeepAliveDeps,
-  nowSeconds: number
+  nowSeconds: number,
+  graceIt = true
 ): Promise<Recheck | null> {
   const token = record.tokens.accessToken
   let verdict
@@ -48,6 +50,7 @@ export async function recheckSession(
     )
   } catch (err) {
     // The provider could not answer: the session goes on while its grace lasts.
+    if (!graceIt) throw err
     return { record: graceOrThrow(err, id, record, deps, 'introspection', nowSeconds) }
   }
   if (verdict.active) return { record: { ...record, checkedUntil: verdict.cachedUntil } }
