@@ -114,3 +114,35 @@ describe('an operator ends every session of one user', () => {
     expect((await w.send(end('someone'))).status).toBe(404)
   })
 })
+
+/** A form body of `chunks` chunks of 1 MB, counting how many the proxy pulled. */
+function hugeForm(chunks: number) {
+  const pulled = { chunks: 0 }
+  const chunk = new TextEncoder().encode('a'.repeat(1024 * 1024))
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled.chunks === chunks) return controller.close()
+      pulled.chunks++
+      controller.enqueue(chunk)
+    },
+  })
+  return { body, pulled }
+}
+
+describe('a body larger than the endpoint takes', () => {
+  const form = { 'content-type': 'application/x-www-form-urlencoded' }
+
+  it('back-channel logout (anyone may post): 400, and the body is not read past its limit', async () => {
+    const w = world()
+    const { body, pulled } = hugeForm(32)
+    const req = new Request('https://proxy.test/_auth/backchannel-logout', {
+      method: 'POST',
+      headers: form,
+      body,
+    })
+    const res = await w.send(req)
+    expect(res.status).toBe(400)
+    // 16 KB is the limit: one 1 MB chunk is past it, so no second is pulled (32 MB would be).
+    expect(pulled.chunks).toBeLessThanOrEqual(2)
+  })
+})
