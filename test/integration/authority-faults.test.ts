@@ -71,3 +71,25 @@ describe('the session authority hanging at sign-out', () => {
     expect(res.headers.getSetCookie()[0]).toMatch(/^__Host-eap_session=; Max-Age=0/)
   })
 })
+
+describe('the session authority failing where an operator ends sessions', () => {
+  it('throws: 503 session_store_unavailable with Retry-After (try again), not a 500', async () => {
+    const ADMIN_TOKEN = 'an-operator-secret-of-at-least-32-characters'
+    const w = world({ ADMIN_TOKEN })
+    const { namespace, faults } = faultyAuthority(w.e.SESSION_AUTHORITY)
+    const e: Env = { ...w.e, SESSION_AUTHORITY: namespace }
+    faults.mode = 'throw'
+    const res = await sendTo(
+      w.app,
+      new Request(`${SITE}/_auth/admin/sessions/end`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sub: 'someone' }),
+      }),
+      e
+    )
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('10')
+    expect(await res.json()).toMatchObject({ error: 'session_store_unavailable' })
+  })
+})
