@@ -46,7 +46,12 @@ export async function endUserSessions(c: Context<AppEnv>): Promise<Response> {
   if (typeof sub !== 'string' || !sub) {
     return c.json({ error: 'invalid_request', error_description: 'sub is missing' }, 400, noStore)
   }
-  const { ended, tokens } = await (await userIndexFor(config.authority, sub)).endAll('operator')
+  const { ended, tokens } = await userIndexFor(config.authority, sub)
+    .then((index) => index.endAll('operator'))
+    .catch((err: unknown) => {
+      // Nothing was ended for sure: the operator is told to try again (503, Retry-After).
+      throw new ProxyError('session_store_unavailable', { cause: err })
+    })
   const background = backgroundOf(c)
   for (const t of tokens) {
     // Best effort (RFC 7009): the sessions have ended whatever the provider answers.

@@ -9,6 +9,7 @@
  */
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { ProxyError } from '../errors'
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
 import { sidIndexFor, userIndexFor } from '../session/authority'
@@ -35,7 +36,8 @@ export const backchannelBodyLimit = bodyLimit({
 
 /**
  * The handler.
- * @throws {ProxyError} only through the app's error mapping when the provider cannot be reached.
+ * @throws {ProxyError} when the provider cannot be reached (through the app's error mapping), or
+ * `session_store_unavailable` (503) when the sessions' authority cannot answer.
  */
 export async function backchannelLogout(c: Context<AppEnv>): Promise<Response> {
   const [config, oauth] = [c.get('config'), c.get('oauth')]
@@ -57,9 +59,14 @@ export async function backchannelLogout(c: Context<AppEnv>): Promise<Response> {
     return refuse(c, 'the logout token is not valid')
   }
   const index = subject.sid
-    ? await sidIndexFor(config.authority, subject.sid)
-    : await userIndexFor(config.authority, subject.sub!)
-  const { ended } = await index.endAll('backchannel_logout')
+    ? sidIndexFor(config.authority, subject.sid)
+    : userIndexFor(config.authority, subject.sub!)
+  const { ended } = await index
+    .then((found) => found.endAll('backchannel_logout'))
+    .catch((err: unknown) => {
+      // The provider is told to send it again (503, Retry-After): nothing was ended for sure.
+      throw new ProxyError('session_store_unavailable', { cause: err })
+    })
   log('info', 'auth.backchannel_logout', { ended, by: subject.sid ? 'sid' : 'sub' })
   return c.body(null, 200, { 'Cache-Control': 'no-store' })
 }
