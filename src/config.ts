@@ -23,6 +23,7 @@ import { withCallTimeout } from './utils/durable-object-timeout'
 import { withKvTimeout } from './utils/kv-timeout'
 import type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode } from './oauth/types'
 import type { AssertionSettings } from './proxy/identity-assertion'
+import { REFRESH_LEASE_SECONDS } from './session/authority'
 
 export type { ClientAuthMethod, EndpointName, OAuthProtocol, ResponseMode }
 
@@ -179,7 +180,12 @@ export function parseConfig(env: Env): Config {
     ...operations,
     sessions: withKvTimeout(sessions, operations.kvTimeoutMs),
     unknownSettings: Object.freeze(unknown.others),
-    authority: withCallTimeout(authority, operations.kvTimeoutMs),
+    // A refresh that waits for another caller's lease is held by the authority up to the lease.
+    authority: withCallTimeout(authority, (method) =>
+      method === 'beginRefresh'
+        ? REFRESH_LEASE_SECONDS * 1000 + operations.kvTimeoutMs
+        : operations.kvTimeoutMs
+    ),
     adminToken,
     introspectionLimiter: env.INTROSPECTION_LIMITER,
   })

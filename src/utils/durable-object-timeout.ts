@@ -13,15 +13,16 @@ import { within } from './kv-timeout'
 const NOT_METHODS = new Set(['then', 'catch', 'finally'])
 
 /**
- * `namespace` whose stubs' calls are each bounded by `timeoutMs` (milliseconds), one call for one
- * (no retry). Only `idFromName` and `get` are offered (all the proxy uses).
+ * `namespace` whose stubs' calls are each bounded by `timeoutMs` (milliseconds; or per method
+ * name, for a call the object may rightly hold longer), one call for one (no retry). Only `idFromName` and `get` are offered (all the proxy uses).
  * @returns a namespace; a stub call rejects with `KvTimeoutError` when the object has not
  * answered within `timeoutMs`, or with whatever the object rejects with.
  */
 export function withCallTimeout(
   namespace: DurableObjectNamespace,
-  timeoutMs: number
+  timeoutMs: number | ((method: string) => number)
 ): DurableObjectNamespace {
+  const boundOf = typeof timeoutMs === 'number' ? () => timeoutMs : timeoutMs
   const bounded = (id: DurableObjectId) => {
     const stub = namespace.get(id) as unknown as Record<string, (...a: unknown[]) => unknown>
     return new Proxy(
@@ -32,7 +33,7 @@ export function withCallTimeout(
           return (...args: unknown[]) =>
             within(
               `Durable Object ${name}`,
-              timeoutMs,
+              boundOf(name),
               Promise.resolve().then(() => stub[name]!(...args))
             )
         },
