@@ -3,7 +3,8 @@ import { createApp } from '../../src/app'
 import type { Env } from '../../src/config'
 import { sendTo, SITE } from '../helpers/harness'
 import { api, world } from '../helpers/session-world'
-import { faultyAuthority, type AuthorityFaults } from '../support/faulty-authority'
+import { faultyAuthority } from '../support/faulty-authority'
+import { throughHangs } from '../support/hangs'
 
 /** The default KV_TIMEOUT_MS, which bounds every session-store call (KV and Durable Object). */
 const KV_TIMEOUT_MS = 3000
@@ -26,22 +27,6 @@ async function signedInWithFaultyAuthority(username: string) {
   return { w, cookie, faults, seen, send: (req: Request) => sendTo(app, req, e) }
 }
 
-/** Runs `send` with timers faked, moving them by KV_TIMEOUT_MS at each hang (no waiting). */
-async function throughHangs<T>(faults: AuthorityFaults, send: () => Promise<T>): Promise<T> {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-  try {
-    let done = false
-    const pending = send().finally(() => (done = true))
-    for (let n = faults.hangs + 1; !done; n++) {
-      await Promise.race([faults.untilHangs(n), pending])
-      if (!done) await vi.advanceTimersByTimeAsync(KV_TIMEOUT_MS)
-    }
-    return await pending
-  } finally {
-    vi.useRealTimers()
-  }
-}
-
 afterEach(() => vi.useRealTimers())
 
 describe('the session authority (Durable Object) failing on a signed-in request', () => {
@@ -49,7 +34,7 @@ describe('the session authority (Durable Object) failing on a signed-in request'
     it(`${fault}s: 503 with Retry-After, nothing reaches the origin, the session kept`, async () => {
       const { cookie, faults, seen, send } = await signedInWithFaultyAuthority(`do${fault}`)
       faults.mode = fault
-      const res = await throughHangs(faults, () => send(api(cookie)))
+      const res = await throughHangs(faults, KV_TIMEOUT_MS, () => send(api(cookie)))
       expect(res.status).toBe(503)
       expect(res.headers.get('retry-after')).toBe('10')
       expect(await res.json()).toMatchObject({ error: 'session_store_unavailable' })
@@ -66,7 +51,7 @@ describe('the session authority hanging at sign-out', () => {
     const { cookie, faults, send } = await signedInWithFaultyAuthority('dologout')
     faults.mode = 'hang'
     const logout = new Request(`${SITE}/_auth/logout`, { method: 'POST', headers: { cookie } })
-    const res = await throughHangs(faults, () => send(logout))
+    const res = await throughHangs(faults, KV_TIMEOUT_MS, () => send(logout))
     expect(res.status).toBe(302)
     expect(res.headers.getSetCookie()[0]).toMatch(/^__Host-eap_session=; Max-Age=0/)
   })

@@ -16,6 +16,7 @@ import {
 import { eventsOf, withLogs } from '../helpers/logs'
 import { api, record, world } from '../helpers/session-world'
 import { faultyKv, type KvFault, type KvFaults } from '../support/faulty-kv'
+import { throughHangs } from '../support/hangs'
 
 /** The default KV_TIMEOUT_MS. */
 const KV_TIMEOUT_MS = 3000
@@ -37,25 +38,6 @@ async function signedInWithFaultyKv(username: string, overrides: Record<string, 
   }
   const app = createApp({ now: () => w.clock.ms, fetch: counting })
   return { w, cookie, faults, e, seen, app, send: (req: Request) => sendTo(app, req, e) }
-}
-
-/**
- * Runs `send` with the timers faked: each time a KV call hangs, moves the clock by the KV timeout
- * (no waiting), until `send` settles.
- */
-async function throughHangs<T>(faults: KvFaults, send: () => Promise<T>): Promise<T> {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-  try {
-    let done = false
-    const pending = send().finally(() => (done = true))
-    for (let n = faults.hangs + 1; !done; n++) {
-      await Promise.race([faults.untilHangs(n), pending])
-      if (!done) await vi.advanceTimersByTimeAsync(KV_TIMEOUT_MS)
-    }
-    return await pending
-  } finally {
-    vi.useRealTimers()
-  }
 }
 
 afterEach(() => vi.useRealTimers())
@@ -93,7 +75,7 @@ describe('KV faults on a signed-in request', () => {
       const { cookie, faults, seen, send } = await signedInWithFaultyKv(`kv${fault}`)
       faults.mode.get = fault
       const { result: res, lines } = await withLogs(() =>
-        throughHangs(faults, () => send(api(cookie)))
+        throughHangs(faults, KV_TIMEOUT_MS, () => send(api(cookie)))
       )
       expect(res.status).toBe(503)
       expect(res.headers.get('retry-after')).toBe('10')
@@ -106,7 +88,7 @@ describe('KV faults on a signed-in request', () => {
           cause: expect.stringContaining('SessionStoreUnavailableError'),
         },
       ])
-      const page = await throughHangs(faults, () =>
+      const page = await throughHangs(faults, KV_TIMEOUT_MS, () =>
         send(navigation('/page', { headers: { cookie } }))
       )
       expect(page.status).toBe(503)
@@ -157,7 +139,7 @@ describe('KV faults at the callback', () => {
       )
       const callbackUrl = await loginAtProvider(authorizeUrl.href, `cb${fault}`)
       faults.mode.put = fault
-      const res = await throughHangs(faults, () =>
+      const res = await throughHangs(faults, KV_TIMEOUT_MS, () =>
         sendTo(app, callbackRequest(callbackUrl, jar), e)
       )
       expect(res.status).toBe(503)

@@ -5,15 +5,14 @@
  * deferred promise per count (no polling), as faulty-kv.ts does for KV. Generic over the
  * binding's type, as faulty-kv.ts (this file is also type-checked without the Workers types).
  */
+import { hangCounter, type HangCount } from './hangs'
 
 /** What a stub method does: pass through, throw, or never answer. */
 export type AuthorityFault = 'ok' | 'throw' | 'hang'
 
 /** The fault now, how many calls hung so far, and a promise for the `n`th hang. */
-export interface AuthorityFaults {
+export interface AuthorityFaults extends HangCount {
   mode: AuthorityFault
-  hangs: number
-  untilHangs(n: number): Promise<void>
 }
 
 /** Wraps `inner` so that each stub call does what `faults.mode` says at the time of the call. */
@@ -27,22 +26,8 @@ export function faultyAuthority<N extends object>(
     idFromName(name: string): unknown
     get(id: unknown): Record<string, (...a: unknown[]) => unknown>
   }
-  const waiters: { n: number; resolve: () => void }[] = []
-  const faults: AuthorityFaults = {
-    mode: 'ok',
-    hangs: 0,
-    untilHangs(n) {
-      if (faults.hangs >= n) return Promise.resolve()
-      return new Promise((resolve) => waiters.push({ n, resolve }))
-    },
-  }
-  const hung = () => {
-    faults.hangs++
-    for (const w of waiters.filter((w) => w.n <= faults.hangs)) {
-      waiters.splice(waiters.indexOf(w), 1)
-      w.resolve()
-    }
-  }
+  const { count, hung } = hangCounter()
+  const faults: AuthorityFaults = Object.assign(count, { mode: 'ok' as AuthorityFault })
   const stubOf = (id: unknown) => {
     const stub = real.get(id)
     return new Proxy(

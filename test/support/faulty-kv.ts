@@ -3,6 +3,7 @@
  * `list` passes through to the real binding, throws (as KV does in an outage), or hangs (never
  * settles, as a KV that does not answer). Generic over the binding's type, as counting-kv.ts.
  */
+import { hangCounter, type HangCount } from './hangs'
 
 /** What a method does: pass through, throw, or never answer. */
 export type KvFault = 'ok' | 'throw' | 'hang'
@@ -11,40 +12,24 @@ export type KvFault = 'ok' | 'throw' | 'hang'
 export type KvMethod = 'get' | 'put' | 'delete' | 'list'
 
 /** The faults per method (all `ok` to begin with), and how many calls each method had. */
-export interface KvFaults {
+export interface KvFaults extends HangCount {
   mode: Record<KvMethod, KvFault>
   calls: Record<KvMethod, number>
   /** Sets every method to `fault`. */
   all(fault: KvFault): void
-  /** Calls that have hung so far. */
-  hangs: number
-  /** Resolves once `n` calls in all have hung (a deferred promise: no polling). */
-  untilHangs(n: number): Promise<void>
 }
 
 /** Wraps `inner` so that each method does what `faults.mode` says at the time of the call. */
 export function faultyKv<K extends object>(inner: K): { kv: K; faults: KvFaults } {
   const methods: KvMethod[] = ['get', 'put', 'delete', 'list']
-  const waiters: { n: number; resolve: () => void }[] = []
-  const faults: KvFaults = {
-    mode: { get: 'ok', put: 'ok', delete: 'ok', list: 'ok' },
+  const { count, hung } = hangCounter()
+  const faults: KvFaults = Object.assign(count, {
+    mode: { get: 'ok', put: 'ok', delete: 'ok', list: 'ok' } as Record<KvMethod, KvFault>,
     calls: { get: 0, put: 0, delete: 0, list: 0 },
-    all(fault) {
+    all(fault: KvFault) {
       for (const m of methods) faults.mode[m] = fault
     },
-    hangs: 0,
-    untilHangs(n) {
-      if (faults.hangs >= n) return Promise.resolve()
-      return new Promise((resolve) => waiters.push({ n, resolve }))
-    },
-  }
-  const hung = () => {
-    faults.hangs++
-    for (const w of waiters.filter((w) => w.n <= faults.hangs)) {
-      waiters.splice(waiters.indexOf(w), 1)
-      w.resolve()
-    }
-  }
+  })
   const wrap =
     (name: KvMethod) =>
     async (...args: unknown[]): Promise<unknown> => {
