@@ -3,6 +3,7 @@
  * The error pages: what happened in plain words, and the one useful next step for each code.
  */
 import type { ErrorCode } from '../errors'
+import { problemText } from './config-problems'
 import type { Locale } from './locale'
 import { messages } from './messages'
 import { escapeHtml, loginHref, renderPage, signedInAsHtml, type PageAction } from './page'
@@ -90,7 +91,7 @@ export function errorPage(input: ErrorPageInput): string {
   const [title, localText] = m.errors[input.code]
   const account = input.account ? signedInAsHtml(input.locale, input.account) : ''
   const details = input.details?.length
-    ? `<p>${escapeHtml(m.settingsToFix)}</p><ul>${input.details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`
+    ? `<p>${escapeHtml(m.settingsToFix)}</p><ul>${input.details.map((d) => `<li>${escapeHtml(problemText(input.locale, d))}</li>`).join('')}</ul>`
     : ''
   const rule = input.rule
     ? `<p>${escapeHtml(m.refusedByRule)} <code>${escapeHtml(input.rule)}</code></p>`
