@@ -166,6 +166,22 @@ describe('the log line per request decision', () => {
     ])
   })
 
+  it('names the user in auth.callback.ok as request.done does: sub_hash, 12 hex digits', async () => {
+    const w = world()
+    let cookie = ''
+    const lines = await logsOf(async () => {
+      cookie = (await w.signIn('hugo')).cookie
+      await w.send(api(cookie, '/api/x'))
+    })
+    const ok = lines.find((l) => l.event === 'auth.callback.ok')
+    const done = decisions(lines).find((l) => l.kind === 'origin' && l.outcome === 'ok')
+    expect(ok).toBeDefined()
+    expect(ok!.sub_hash).toMatch(/^[0-9a-f]{12}$/)
+    expect(ok!.sub_hash).toBe(done!.sub_hash)
+    expect(ok).not.toHaveProperty('sub_sha256')
+    expect(JSON.stringify(lines)).not.toContain('hugo')
+  })
+
   it('with LOG_SAMPLE_RATE=0 logs only failures', async () => {
     const w = world({ LOG_SAMPLE_RATE: '0' })
     const { cookie } = await w.signIn('sara')
