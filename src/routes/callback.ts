@@ -174,7 +174,8 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
     if (previous) endSession(previous, keepAliveDepsOf(c), 'replaced_by_sign_in')
   }
 
-  log('info', 'auth.callback.ok', { sub_sha256: (await sha256Hex(claims.sub)).slice(0, 16) })
+  // The same field as request.done's (middleware/request-log.ts): the first 12 hex digits.
+  log('info', 'auth.callback.ok', { sub_hash: (await sha256Hex(claims.sub)).slice(0, 12) })
   const maxAge = config.sessionMaxAgeSeconds
   const cookie = await serializeSessionCookie(id, url, secret, maxAge, memory.hmacKeys)
   c.header('Set-Cookie', cookie, { append: true })
