@@ -4,12 +4,15 @@
  * It listens on loopback only, has one demo client, and a login form that accepts any username
  * (no password) and a "Cancel" button that refuses the sign-in (`error=access_denied`). Consent is
  * granted automatically, as for a first-party application. Sign-out (RP-initiated logout) ends the
- * provider's session and returns at once, without asking, as Authing's logout URL does.
+ * provider's session and returns at once, without asking, as Authing's logout URL does; a client
+ * registered with a `backchannel_logout_uri` (loopback only) is then sent a `logout_token` there
+ * (OpenID Connect Back-Channel Logout 1.0, section 2.5).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider, { type Configuration } from 'oidc-provider'
+import { isLoopbackHost } from '../src/utils/loopback.ts'
 import { MemoryAdapter } from './idp-memory-adapter.ts'
 
 /** One client registered at the demo provider (RFC 7591 metadata names). */
@@ -18,6 +21,10 @@ export interface IdpClient {
   client_secret?: string
   redirect_uris: string[]
   post_logout_redirect_uris?: string[]
+  /** Where a sign-out at the provider POSTs the `logout_token`; loopback hosts only. */
+  backchannel_logout_uri?: string
+  /** Put the provider's `sid` in ID tokens and logout tokens (Back-Channel Logout 1.0, 2.2). */
+  backchannel_logout_session_required?: boolean
   token_endpoint_auth_method?: 'client_secret_post' | 'client_secret_basic' | 'none'
 }
 
@@ -28,8 +35,22 @@ export interface IdpOptions {
   /** Host name used in the issuer URL (default `127.0.0.1`). */
   host?: string
   clients: IdpClient[]
-  /** Keep a log of every protocol request (tests read it at `GET /_test/requests`). */
+  /**
+   * Keep a log of every protocol request (tests read it at `GET /_test/requests`) and of every
+   * back-channel logout sent (`GET /_test/backchannel`).
+   */
   recordRequests?: boolean
+}
+
+/** One back-channel logout the provider sent (recorded only with `recordRequests`). */
+export interface RecordedBackchannelLogout {
+  client_id: string
+  /** The client's `backchannel_logout_uri`. */
+  uri: string
+  /** True when it answered 200 or 204. */
+  ok: boolean
+  /** Why not, when it did not. */
+  error?: string
 }
 
 /** One protocol request as the provider saw it (recorded only with `recordRequests`). */
@@ -122,6 +143,12 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
  */
 export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
   const host = options.host ?? '127.0.0.1'
+  for (const client of options.clients) {
+    const uri = client.backchannel_logout_uri
+    if (uri && !isLoopbackHost(new URL(uri).hostname)) {
+      throw new Error(`backchannel_logout_uri must be on a loopback host, got ${uri}`)
+    }
+  }
   const server = createServer()
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -141,6 +168,16 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
       ...c,
     })),
     adapter: MemoryAdapter,
+    // oidc-provider's own outgoing requests (here only back-channel logouts) refuse loopback and
+    // private addresses (its SSRF guard, an undici `dispatcher`). The demo talks to loopback only:
+    // this fetch sends to loopback hosts and refuses every other.
+    fetch: (url, options) => {
+      if (!isLoopbackHost(new URL(url).hostname)) {
+        return Promise.reject(new Error(`the demo provider talks to loopback only, not ${url}`))
+      }
+      const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & { dispatcher?: unknown }
+      return globalThis.fetch(url, rest)
+    },
     jwks: { keys: [jwk as never] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     claims: {
@@ -204,7 +241,19 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
   const provider = new Provider(issuer, configuration)
 
   const recorded: RecordedIdpRequest[] = []
+  const backchannel: RecordedBackchannelLogout[] = []
   if (options.recordRequests) {
+    provider.on('backchannel.success', (_ctx, client) => {
+      backchannel.push({ client_id: client.clientId, uri: client.backchannelLogoutUri!, ok: true })
+    })
+    provider.on('backchannel.error', (_ctx, err, client) => {
+      backchannel.push({
+        client_id: client.clientId,
+        uri: client.backchannelLogoutUri!,
+        ok: false,
+        error: (err as Error).message,
+      })
+    })
     provider.use(async (ctx, next) => {
       await next()
       if (ctx.path.startsWith('/interaction')) return
@@ -287,6 +336,10 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     const url = new URL(req.url ?? '/', issuer)
     if (options.recordRequests && url.pathname === '/_test/requests') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(recorded))
+      return
+    }
+    if (options.recordRequests && url.pathname === '/_test/backchannel') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(backchannel))
       return
     }
     if (url.pathname.startsWith('/interaction/')) {

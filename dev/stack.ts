@@ -140,6 +140,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         client_secret: clientSecret,
         redirect_uris: [`${site}/_auth/callback`],
         post_logout_redirect_uris: [`${site}/`, `${site}/_auth/signed-out`],
+        // A sign-out at the provider tells the proxy (Back-Channel Logout 1.0), as a real one does.
+        backchannel_logout_uri: `${site}/_auth/backchannel-logout`,
+        backchannel_logout_session_required: true,
       },
     ],
   })
