@@ -5,7 +5,7 @@
  * deferred promise per count (no polling), as faulty-kv.ts does for KV. Generic over the
  * binding's type, as faulty-kv.ts (this file is also type-checked without the Workers types).
  */
-import { hangCounter, type HangCount } from './hangs'
+import { hangCounter, type HangCount } from './hangs.ts'
 
 /** What a stub method does: pass through, throw, or never answer. */
 export type AuthorityFault = 'ok' | 'throw' | 'hang'

@@ -3,7 +3,7 @@
  * `list` passes through to the real binding, throws (as KV does in an outage), or hangs (never
  * settles, as a KV that does not answer). Generic over the binding's type, as counting-kv.ts.
  */
-import { hangCounter, type HangCount } from './hangs'
+import { hangCounter, type HangCount } from './hangs.ts'
 
 /** What a method does: pass through, throw, or never answer. */
 export type KvFault = 'ok' | 'throw' | 'hang'
