@@ -49,6 +49,18 @@ describe('OpenID Connect Back-Channel Logout', () => {
     expect((await w.send(api(other.cookie))).status).toBe(200)
   })
 
+  it('ends them at once in the isolate that was told: its next request is refused', async () => {
+    const w = world(LONG_IDLE)
+    const one = await w.signIn('bcl-here')
+    const other = await w.signIn('bcl-here-other')
+    expect((await w.send(api(one.cookie))).status).toBe(200)
+    expect((await w.send(post(await logoutToken({ sub: await subOf(one.cookie) })))).status).toBe(
+      200
+    )
+    expect((await w.send(api(one.cookie))).status).toBe(401)
+    expect((await w.send(api(other.cookie))).status).toBe(200)
+  })
+
   it('answers 200 to a sid that names none of its sessions, and ends nothing', async () => {
     const w = world(LONG_IDLE)
     const one = await w.signIn('bcl-sid')
@@ -107,6 +119,14 @@ describe('an operator ends every session of one user', () => {
     w.advance(TTL + 1)
     expect((await w.send(api(one.cookie))).status).toBe(401)
     expect((await w.send(api(two.cookie))).status).toBe(401)
+  })
+
+  it('ends them at once in the isolate that was asked', async () => {
+    const w = world({ ...LONG_IDLE, ADMIN_TOKEN })
+    const one = await w.signIn('admin-here')
+    expect((await w.send(api(one.cookie))).status).toBe(200)
+    expect((await w.send(end(await subOf(one.cookie)))).status).toBe(200)
+    expect((await w.send(api(one.cookie))).status).toBe(401)
   })
 
   it('does not exist without ADMIN_TOKEN', async () => {
