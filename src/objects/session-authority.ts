@@ -157,19 +157,21 @@ export class SessionAuthorityObject
   }
 
   /** See {@link SessionIndex.endAll}. */
-  async endAll(reason: string): Promise<{ ended: number; tokens: SessionTokens[] }> {
+  async endAll(reason: string): Promise<{ ended: number; ids: string[]; tokens: SessionTokens[] }> {
     const members = await this.ctx.storage.list<number>({ prefix: MEMBER })
     const tokens: SessionTokens[] = []
-    let ended = 0
+    const ids: string[] = []
     for (const key of members.keys()) {
       const id = key.slice(MEMBER.length)
       const result = await authorityFor(this.env.SESSION_AUTHORITY, id).end(reason)
       if (result.tokens) {
-        ended++
+        ids.push(id)
         tokens.push(result.tokens)
       }
+      // Ended now or before: nothing more to end, so the index does not grow with old sign-ins.
+      await this.ctx.storage.delete(key)
     }
-    return { ended, tokens }
+    return { ended: ids.length, ids, tokens }
   }
 
   /** The session's absolute end (or the last member's): nothing is kept past it. */

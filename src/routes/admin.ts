@@ -7,9 +7,11 @@
  */
 import type { Context } from 'hono'
 import { backgroundOf } from '../helper/background'
+import { keepAliveDepsOf } from '../helper/deps'
 import { ProxyError } from '../errors'
 import { log } from '../log'
 import { userIndexFor } from '../session/authority'
+import { endSession } from '../session/remembered'
 import type { AppEnv } from '../types'
 import { sha256Hex } from '../utils/crypto'
 
@@ -46,12 +48,15 @@ export async function endUserSessions(c: Context<AppEnv>): Promise<Response> {
   if (typeof sub !== 'string' || !sub) {
     return c.json({ error: 'invalid_request', error_description: 'sub is missing' }, 400, noStore)
   }
-  const { ended, tokens } = await userIndexFor(config.authority, sub)
+  const { ended, ids, tokens } = await userIndexFor(config.authority, sub)
     .then((index) => index.endAll('operator'))
     .catch((err: unknown) => {
       // Nothing was ended for sure: the operator is told to try again (503, Retry-After).
       throw new ProxyError('session_store_unavailable', { cause: err })
     })
+  // Ended in this isolate at once; every other isolate learns it within the TTL.
+  const deps = keepAliveDepsOf(c)
+  for (const id of ids) endSession(id, deps, 'operator', true)
   const background = backgroundOf(c)
   for (const t of tokens) {
     // Best effort (RFC 7009): the sessions have ended whatever the provider answers.

@@ -10,9 +10,11 @@
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { ProxyError } from '../errors'
+import { keepAliveDepsOf } from '../helper/deps'
 import { log } from '../log'
 import { OAuthClientError } from '../oauth/errors'
 import { sidIndexFor, userIndexFor } from '../session/authority'
+import { endSession } from '../session/remembered'
 import type { AppEnv } from '../types'
 
 /** A logout token is a few hundred bytes; a form over this is not one. */
@@ -59,12 +61,15 @@ export async function backchannelLogout(c: Context<AppEnv>): Promise<Response> {
   const index = subject.sid
     ? sidIndexFor(config.authority, subject.sid)
     : userIndexFor(config.authority, subject.sub!)
-  const { ended } = await index
+  const { ended, ids } = await index
     .then((found) => found.endAll('backchannel_logout'))
     .catch((err: unknown) => {
       // The provider is told to send it again (503, Retry-After): nothing was ended for sure.
       throw new ProxyError('session_store_unavailable', { cause: err })
     })
+  // Ended in this isolate at once; every other isolate learns it within the TTL.
+  const deps = keepAliveDepsOf(c)
+  for (const id of ids) endSession(id, deps, 'backchannel_logout', true)
   log('info', 'auth.backchannel_logout', { ended, by: subject.sid ? 'sid' : 'sub' })
   return c.body(null, 200, { 'Cache-Control': 'no-store' })
 }

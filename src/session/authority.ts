@@ -101,9 +101,10 @@ export interface SessionIndex {
   add(id: string, until: number): Promise<void>
   /**
    * Ends every session here through its authority.
-   * @returns how many were live, and the tokens that were current (to revoke).
+   * @returns how many were live, their ids (to end in this isolate's memory at once), and the
+   * tokens that were current (to revoke).
    */
-  endAll(reason: string): Promise<{ ended: number; tokens: SessionTokens[] }>
+  endAll(reason: string): Promise<{ ended: number; ids: string[]; tokens: SessionTokens[] }>
 }
 
 async function indexFor(namespace: DurableObjectNamespace, name: string): Promise<SessionIndex> {

@@ -2,7 +2,8 @@
  * Back-channel logout with the demo stack, in Chromium: signing out at the provider itself (not
  * through the proxy) makes the provider POST a `logout_token` to the proxy's
  * `/_auth/backchannel-logout` (OpenID Connect Back-Channel Logout 1.0), which ends the session at
- * its authority. An operator's end of the same user afterwards finds no session left to end.
+ * its authority and in the proxy's isolate (the next page asks for a sign-in). An operator's end of
+ * the same user afterwards finds no session left to end.
  */
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
@@ -58,7 +59,10 @@ describe('back-channel logout with the demo provider', () => {
       .find((l) => l.includes('"event":"auth.backchannel_logout"'))
     expect(line).toBeDefined()
     expect(JSON.parse(line!.slice(line!.indexOf('{')))).toMatchObject({ ended: 1, by: 'sid' })
-    // ...and ended the session at its authority: nothing is left for an operator to end.
+    // ...and ended the session in the isolate that was told: the page asks for a sign-in again.
+    await page.goto(wanted)
+    expect(new URL(page.url()).origin).toBe(new URL(stack().issuer).origin)
+    // At its authority too: nothing is left for an operator to end.
     expect(await operatorEnds('bea')).toBe(0)
   })
 
