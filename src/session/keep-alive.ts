@@ -69,7 +69,7 @@ async function fromAuthority(
 
 /**
  * Session `id` from memory, or from KV with one read per session at a time (a burst of requests
- * that miss memory reads once); like a refresh, the read is kept alive with `waitUntil`, so no
+ * that miss memory reads once; a KV miss asks the authority once, in the same flight); like a refresh, the read is kept alive with `waitUntil`, so no
  * request waits on one whose request ended.
  * @returns the record, or null when there is none or it has ended in this isolate.
  * @throws {SessionStoreUnavailableError} when KV fails.
@@ -81,11 +81,16 @@ async function loadSession(
 ): Promise<SessionRecord | null> {
   const remembered = deps.memory.sessions.get(id, nowSeconds)
   if (remembered) return remembered
-  const flight = deps.memory.loads.run(id, () => getSession(deps.config.sessions, id))
+  // A miss asks the authority within the same flight: a burst of requests with the cookie of a
+  // session KV does not hold costs one authority call, not one each.
+  const flight = deps.memory.loads.run(id, async () => {
+    const stored = await getSession(deps.config.sessions, id)
+    if (stored || isEnded(id, deps, nowSeconds)) return stored
+    return fromAuthority(id, deps, nowSeconds)
+  })
   deps.background(flight.then(noop, noop))
   const record = await flight
-  if (isEnded(id, deps, nowSeconds)) return null
-  if (!record) return fromAuthority(id, deps, nowSeconds)
+  if (!record || isEnded(id, deps, nowSeconds)) return null
   rememberSession(id, record, deps, nowSeconds)
   return record
 }
