@@ -139,9 +139,9 @@ export class SessionAuthorityObject
   }
 
   /** See {@link SessionAuthority.end}. */
-  async end(reason: string): Promise<{ tokens?: AuthorityRecord['tokens'] }> {
+  async end(reason: string): Promise<{ tokens?: AuthorityRecord['tokens']; unknown?: true }> {
     const record = await this.#load()
-    if (!record) return {}
+    if (!record) return { unknown: true }
     const tokens = record.status === 'live' ? record.tokens : undefined
     await this.#save(ended(record, reason))
     this.#lease?.settle({ live: false })
@@ -169,7 +169,8 @@ export class SessionAuthorityObject
         tokens.push(result.tokens)
       }
       // Ended now or before: nothing more to end, so the index does not grow with old sign-ins.
-      await this.ctx.storage.delete(key)
+      // One its authority does not know yet (a sign-in registering it now) is kept for next time.
+      if (!result.unknown) await this.ctx.storage.delete(key)
     }
     return { ended: ids.length, ids, tokens }
   }

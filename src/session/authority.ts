@@ -78,9 +78,10 @@ export interface SessionAuthority {
   ): Promise<LiveState | EndedState>
   /**
    * Ends the session for the rest of its life.
-   * @returns the tokens that were current (to revoke), when it was live.
+   * @returns the tokens that were current (to revoke), when it was live; `unknown` when the
+   * authority has no record of it (never registered, or registering now).
    */
-  end(reason: string): Promise<{ tokens?: SessionTokens }>
+  end(reason: string): Promise<{ tokens?: SessionTokens; unknown?: true }>
 }
 
 /**
