@@ -23,7 +23,8 @@ import { serializeSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
 import { clearLoginCookie, openLoginCookie } from '../session/login-cookie'
 import type { LoginTransaction } from '../session/login-transaction'
-import { authorityFor, sidIndexFor, userIndexFor } from '../session/authority'
+import { authorityFor, endAtAuthority, sidIndexFor, userIndexFor } from '../session/authority'
+import { endLost } from '../session/remembered'
 import {
   createSession,
   freshCheckedUntil,
@@ -161,7 +162,7 @@ export async function callback(c: Context<AppEnv>): Promise<Response> {
     await createSession(config.sessions, record, config.sessionMaxAgeSeconds, id)
   } catch (err) {
     // No cookie will name it: its authority ends it, so no half-made session stays live.
-    backgroundOf(c)(authorityFor(config.authority, id).end('store_failed'))
+    backgroundOf(c)(endAtAuthority(config.authority, id, 'store_failed').catch(endLost))
     throw new ProxyError('session_store_unavailable', {
       cause: err,
       signIn: true,

@@ -15,13 +15,15 @@ import { log } from '../log'
 import { pickLocale } from '../pages/locale'
 import { logoutPage, signedOutPage } from '../pages/logout-page'
 import { PAGE_SECURITY_HEADERS } from '../pages/page'
+import { backgroundOf } from '../helper/background'
 import { keepAliveDepsOf } from '../helper/deps'
 import { sessionIdOf } from '../helper/session-id'
 import { signOutFormHeaders } from '../helper/sign-out-form'
 import { accountLabel } from '../session/claims'
 import { clearSessionCookie } from '../session/cookie'
 import { endSession } from '../session/keep-alive'
-import { authorityFor } from '../session/authority'
+import { endAtAuthority, END_ATTEMPTS } from '../session/authority'
+import { endLost } from '../session/remembered'
 import { getSession, type SessionRecord, type SessionTokens } from '../session/session-store'
 import type { AppEnv } from '../types'
 import { safeReturnTo } from '../utils/return-to'
@@ -111,14 +113,17 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
     endSession(id, keepAliveDepsOf(c), 'sign_out', true)
     // The authority ends it everywhere and hands over the tokens that are current now (another
     // isolate may have refreshed them since this copy was read).
-    const current = await authorityFor(config.authority, id)
-      .end('sign_out')
-      .catch((err: unknown) => {
+    const current = await endAtAuthority(config.authority, id, 'sign_out', 1).catch(
+      (err: unknown) => {
         log('error', 'auth.logout.authority_failed', {
           cause: err instanceof Error ? err.message : undefined,
         })
+        // Tried again behind the answer, so that the user does not wait on it.
+        const rest = END_ATTEMPTS - 1
+        backgroundOf(c)(endAtAuthority(config.authority, id, 'sign_out', rest).catch(endLost))
         return {} as { tokens?: SessionTokens }
-      })
+      }
+    )
     const tokens = current.tokens ?? session?.tokens
     if (tokens) await revokeTokens(c, tokens)
     if (current.tokens && session && current.tokens.accessToken !== session.tokens.accessToken) {

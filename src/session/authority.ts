@@ -92,6 +92,31 @@ export function authorityFor(namespace: DurableObjectNamespace, id: string): Ses
   return namespace.get(namespace.idFromName(`session:${id}`)) as unknown as SessionAuthority
 }
 
+/** Calls an end is tried in all: a lost end would leave the session live at its authority. */
+export const END_ATTEMPTS = 3
+
+/**
+ * Ends session `id` at its authority, trying again at once, with a new stub, when a call fails
+ * (an overloaded or restarted object usually answers the next call).
+ * @param attempts how many calls in all, {@link END_ATTEMPTS} by default.
+ * @returns what {@link SessionAuthority.end} answers.
+ * @throws the last call's error when every attempt failed.
+ */
+export async function endAtAuthority(
+  namespace: DurableObjectNamespace,
+  id: string,
+  reason: string,
+  attempts: number = END_ATTEMPTS
+): Promise<{ tokens?: SessionTokens; unknown?: true }> {
+  for (let n = 1; ; n++) {
+    try {
+      return await authorityFor(namespace, id).end(reason)
+    } catch (err) {
+      if (n >= attempts) throw err
+    }
+  }
+}
+
 /**
  * An index of sessions (the same Durable Object class, named `user:<sha256 of sub>` or
  * `sid:<sha256 of sid>`): which sessions to end when a user, or one provider session,

@@ -6,12 +6,20 @@
  * brings it back.
  */
 import { log } from '../log'
-import { authorityFor } from './authority'
+import { endAtAuthority } from './authority'
 import type { KeepAliveDeps } from './keep-alive-deps'
 import { deleteSession, type SessionRecord } from './session-store'
 
 /** A tombstone outlives every memory copy (one TTL) and every request in flight (a minute). */
 const TOMBSTONE_MARGIN_SECONDS = 60
+
+/**
+ * An end the authority did not take after every attempt: the session may live on there until
+ * its re-check by introspection, its refresh or its end of life (docs/failures.md).
+ */
+export function endLost(err: unknown): void {
+  log('error', 'session.end_failed', { cause: err instanceof Error ? err.message : undefined })
+}
 
 /** Keeps `record` as this isolate's copy of session `id`. */
 export function rememberSession(
@@ -46,7 +54,7 @@ export function endSession(id: string, deps: KeepAliveDeps, reason: string, know
   memory.ended.set(id, true, until)
   memory.sessions.delete(id)
   memory.confirmed.delete(id)
-  if (!known) deps.background(authorityFor(config.authority, id).end(reason))
+  if (!known) deps.background(endAtAuthority(config.authority, id, reason).catch(endLost))
   log('info', 'session.ended', { reason })
   deps.background(deleteSession(config.sessions, id))
   return null

@@ -13,6 +13,8 @@ export type AuthorityFault = 'ok' | 'throw' | 'hang'
 /** The fault now, how many calls hung so far, and a promise for the `n`th hang. */
 export interface AuthorityFaults extends HangCount {
   mode: AuthorityFault
+  /** Calls still to throw whatever `mode` says (a transient fault: the next call answers). */
+  throwNext: number
 }
 
 /** Wraps `inner` so that each stub call does what `faults.mode` says at the time of the call. */
@@ -27,7 +29,10 @@ export function faultyAuthority<N extends object>(
     get(id: unknown): Record<string, (...a: unknown[]) => unknown>
   }
   const { count, hung } = hangCounter()
-  const faults: AuthorityFaults = Object.assign(count, { mode: 'ok' as AuthorityFault })
+  const faults: AuthorityFaults = Object.assign(count, {
+    mode: 'ok' as AuthorityFault,
+    throwNext: 0,
+  })
   const stubOf = (id: unknown) => {
     const stub = real.get(id)
     return new Proxy(
@@ -36,7 +41,10 @@ export function faultyAuthority<N extends object>(
         get: (_, name) => {
           if (typeof name !== 'string' || name === 'then') return undefined
           return async (...args: unknown[]) => {
-            if (faults.mode === 'throw') throw new Error(`Durable Object ${name} failed (test)`)
+            if (faults.throwNext > 0 || faults.mode === 'throw') {
+              if (faults.throwNext > 0) faults.throwNext--
+              throw new Error(`Durable Object ${name} failed (test)`)
+            }
             if (faults.mode === 'hang') {
               hung()
               return new Promise<never>(() => {})
