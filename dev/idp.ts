@@ -170,13 +170,14 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     adapter: MemoryAdapter,
     // oidc-provider's own outgoing requests (here only back-channel logouts) refuse loopback and
     // private addresses (its SSRF guard, an undici `dispatcher`). The demo talks to loopback only:
-    // this fetch sends to loopback hosts and refuses every other.
+    // this fetch sends to loopback hosts and refuses every other (and follows no redirect, which
+    // could lead elsewhere).
     fetch: (url, options) => {
       if (!isLoopbackHost(new URL(url).hostname)) {
         return Promise.reject(new Error(`the demo provider talks to loopback only, not ${url}`))
       }
       const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & { dispatcher?: unknown }
-      return globalThis.fetch(url, rest)
+      return globalThis.fetch(url, { ...rest, redirect: 'manual' })
     },
     jwks: { keys: [jwk as never] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
