@@ -111,6 +111,10 @@ describe('parseConfig', () => {
     [{ COOKIE_SECRET: 'short' }, 'COOKIE_SECRET must be at least 32 characters'],
     [{ OAUTH_TIMEOUT_MS: '0' }, 'OAUTH_TIMEOUT_MS must be a whole number >= 1'],
     [{ OAUTH_TIMEOUT_MS: '5s' }, 'OAUTH_TIMEOUT_MS must be a whole number >= 1'],
+    [
+      { OAUTH_TIMEOUT_MS: '15000' },
+      'OAUTH_TIMEOUT_MS must be at most 10000 (a refresh makes two provider calls within the 30 s refresh lease)',
+    ],
     [{ SESSION_MAX_AGE_SECONDS: '30' }, 'SESSION_MAX_AGE_SECONDS must be a whole number >= 60'],
     [{ CLIENT_ID: ['a', 'b'] }, 'CLIENT_ID must be a string'],
     [
