@@ -16,6 +16,13 @@ import type { ClientAuthMethod, ResponseMode } from '../oauth/types'
 import type { ProviderSettings } from './provider'
 import type { SettingReaders } from './readers'
 
+/**
+ * The longest `OAUTH_TIMEOUT_MS`: a refresh makes up to two provider calls (token, userinfo)
+ * while it holds the session authority's 30 s refresh lease; past the lease another caller could
+ * refresh with the same refresh token, which rotation spends.
+ */
+const MAX_TIMEOUT_MS = 10_000
+
 const AUTH_METHODS: readonly ClientAuthMethod[] = [
   'client_secret_post',
   'client_secret_basic',
@@ -52,6 +59,11 @@ export function readClient(read: SettingReaders, provider: ProviderSettings): Cl
     read.problem('OAUTH_SCOPE must include "openid" when OAUTH_PROTOCOL is "oidc"')
   }
   const timeoutMs = read.integer('OAUTH_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1)
+  if (timeoutMs > MAX_TIMEOUT_MS) {
+    read.problem(
+      `OAUTH_TIMEOUT_MS must be at most ${MAX_TIMEOUT_MS} (a refresh makes two provider calls within the 30 s refresh lease)`
+    )
+  }
   const extra = parseAuthorizeParams(read.text('OAUTH_AUTHORIZE_PARAMS'), scope)
   extra.problems.forEach(read.problem)
 
