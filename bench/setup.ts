@@ -5,6 +5,7 @@
  * and the CPU cost of the proxy's sign-in steps, warm and in a cold isolate.
  */
 import { randomBytes } from 'node:crypto'
+import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
@@ -106,6 +107,11 @@ export interface BenchOptions {
    * gives the fresh workerd an inspector).
    */
   aroundColdCallback?: (go: () => Promise<Response>) => Promise<Response>
+  /**
+   * How workerd writes the Workers' log lines: `structured` (the default) as JSON lines that
+   * Miniflare parses, `plain` as Miniflare's default text, read and dropped here (to price a line).
+   */
+  workerdLogs?: 'structured' | 'plain'
 }
 
 /** `cold` runs the proxy's bundle in a workerd started afresh for each cold callback. */
@@ -165,9 +171,15 @@ export async function startBench(options: BenchOptions = {}): Promise<BenchWorld
       cf: false,
       bindings,
       // The Workers' own log lines (one per sign-in start) would bury the bench's; errors stay.
-      handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
-        if (level === 'error' || level === 'warn') process.stderr.write(`${name}: ${message}\n`)
-      },
+      ...(options.workerdLogs === 'plain'
+        ? { handleRuntimeStdio: (out: Readable, err: Readable) => (out.resume(), err.resume()) }
+        : {
+            handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
+              if (level === 'error' || level === 'warn') {
+                process.stderr.write(`${name}: ${message}\n`)
+              }
+            },
+          }),
       ...((name === 'proxy' || name === 'cold') && {
         kvNamespaces: ['SESSIONS'],
         durableObjects: {

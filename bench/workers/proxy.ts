@@ -6,7 +6,8 @@
  * is then the cost of the request path alone, without HTTP or the network. `app=kv` and
  * `app=fetch` measure one KV operation (Miniflare's simulator runs in this process) and one
  * outbound `fetch`, `app=do` one call to a new Durable Object, to take apart the callback's CPU. `log=0` runs the app with
- * `LOG_SAMPLE_RATE=0` (no `request.done` line for a success), to price the log line. The
+ * `LOG_SAMPLE_RATE=0` (no `request.done` line for a success), to price the log line; `app=bare&log=1`
+ * runs the bare pass-through with one `console.log` line of the same size (any line's cost). The
  * `/__bench/` paths are the benchmark's, not the product's.
  */
 import { createApp } from '../../src/app'
@@ -76,6 +77,17 @@ function inMemoryKv(kv: KVNamespace): KVNamespace {
     },
   } as unknown as KVNamespace
 }
+/** A `request.done` line of a signed-in request, as the app writes it (same fields, same size). */
+const BARE_LOG_LINE = JSON.stringify({
+  outcome: 'ok',
+  status: 200,
+  kind: 'origin',
+  method: 'GET',
+  duration_ms: 0,
+  sub_hash: '0123456789ab',
+  level: 'info',
+  event: 'request.done',
+})
 let loopApp: ReturnType<typeof createApp> | undefined
 /** The loops' env, and the same without success log lines (`log=0`): one object each. */
 const loopEnvs = new Map<string, Env>()
@@ -99,13 +111,17 @@ async function loop(request: Request, env: Env, ctx: ExecutionContext): Promise<
   if (params.get('app') === 'kv') return kvLoop(env.SESSIONS, n)
   if (params.get('app') === 'fetch') return fetchLoop(env.ORIGIN_URL!, n)
   if (params.get('app') === 'do') return durableObjectLoop(env.SESSION_AUTHORITY, n)
+  const bare = params.get('app') === 'bare'
+  const bareLogged = bare && params.get('log') === '1'
   let failed = 0
   for (let i = 0; i < n; i++) {
     const one = new Request(target, { headers })
-    const res =
-      params.get('app') === 'bare'
-        ? await passThrough(one, env.ORIGIN_URL!, originFetch)
-        : await loopApp.fetch(one, loopEnv, ctx)
+    const res = bare
+      ? await passThrough(one, env.ORIGIN_URL!, originFetch)
+      : await loopApp.fetch(one, loopEnv, ctx)
+    // The floor plus one line the size of a signed-in request's `request.done`: what any log line
+    // costs this runtime, whoever writes it.
+    if (bareLogged) console.log(BARE_LOG_LINE)
     await res.arrayBuffer()
     if (res.status !== expected) failed++
   }
