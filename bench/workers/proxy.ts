@@ -6,8 +6,8 @@
  * is then the cost of the request path alone, without HTTP or the network. `app=kv` and
  * `app=fetch` measure one KV operation (Miniflare's simulator runs in this process) and one
  * outbound `fetch`, `app=do` one call to a new Durable Object, to take apart the callback's CPU. `log=0` runs the app with
- * `LOG_SAMPLE_RATE=0` (no `request.done` line for a success), to price the log line; `app=bare&log=1`
- * runs the bare pass-through with one `console.log` line of the same size (any line's cost). The
+ * `LOG_SAMPLE_RATE=0` (no `request.done` line for a success), to price the log line; `line=1` writes
+ * one `console.log` line of that size after each request of the loop (what any line costs). The
  * `/__bench/` paths are the benchmark's, not the product's.
  */
 import { createApp } from '../../src/app'
@@ -78,7 +78,7 @@ function inMemoryKv(kv: KVNamespace): KVNamespace {
   } as unknown as KVNamespace
 }
 /** A `request.done` line of a signed-in request, as the app writes it (same fields, same size). */
-const BARE_LOG_LINE = JSON.stringify({
+const LOG_LINE = JSON.stringify({
   outcome: 'ok',
   status: 200,
   kind: 'origin',
@@ -112,16 +112,16 @@ async function loop(request: Request, env: Env, ctx: ExecutionContext): Promise<
   if (params.get('app') === 'fetch') return fetchLoop(env.ORIGIN_URL!, n)
   if (params.get('app') === 'do') return durableObjectLoop(env.SESSION_AUTHORITY, n)
   const bare = params.get('app') === 'bare'
-  const bareLogged = bare && params.get('log') === '1'
+  const line = params.get('line') === '1'
   let failed = 0
   for (let i = 0; i < n; i++) {
     const one = new Request(target, { headers })
     const res = bare
       ? await passThrough(one, env.ORIGIN_URL!, originFetch)
       : await loopApp.fetch(one, loopEnv, ctx)
-    // The floor plus one line the size of a signed-in request's `request.done`: what any log line
-    // costs this runtime, whoever writes it.
-    if (bareLogged) console.log(BARE_LOG_LINE)
+    // One line the size of a signed-in request's `request.done`, written here, not by the app:
+    // what a log line costs this runtime after the request, whoever writes it.
+    if (line) console.log(LOG_LINE)
     await res.arrayBuffer()
     if (res.status !== expected) failed++
   }
