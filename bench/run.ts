@@ -96,6 +96,7 @@ const rows = [...samples].map(([key, list]) => {
   const sum = (f: (s: Sample) => number) => list.reduce((a, s) => a + f(s), 0)
   // Ratios pair each round with bare's round just before it (the alternation pairs them).
   const bareRounds = samples.get(`bare@${connections}`) ?? []
+  const ratios = list.map((s, i) => s.rps / (bareRounds[i]?.rps ?? NaN))
   return {
     scenario: name,
     connections: Number(connections),
@@ -104,7 +105,8 @@ const rows = [...samples].map(([key, list]) => {
       min: Math.min(...list.map((s) => s.rps)),
       max: Math.max(...list.map((s) => s.rps)),
     },
-    rpsRatioToBare: median(list.map((s, i) => s.rps / (bareRounds[i]?.rps ?? NaN))),
+    rpsRatioToBare: median(ratios),
+    rpsRatioRange: { min: Math.min(...ratios), max: Math.max(...ratios) },
     p50Ms: median(list.map((s) => s.p50Ms)),
     p50DeltaMsToBare: median(list.map((s, i) => s.p50Ms - (bareRounds[i]?.p50Ms ?? NaN))),
     p99Ms: median(list.map((s) => s.p99Ms)),
@@ -234,14 +236,14 @@ const ms = (s: Spread) => `${f(s.median)} ms (${f(s.p25)}-${f(s.p75)})`
 const table = [
   `Measured ${date} on ${machine}; ${ROUNDS} rounds of ${SECONDS} s per cell, alternating scenarios.`,
   '',
-  '| scenario | conns | req/s median (min-max) | x bare | p50 ms | p50 +ms | p99 ms | provider calls /1k | KV reads /1k | KV writes /1k | DO requests /1k | CPU ms/req | socket errors |',
+  '| scenario | conns | req/s median (min-max) | x bare (min-max) | p50 ms | p50 +ms | p99 ms | provider calls /1k | KV reads /1k | KV writes /1k | DO requests /1k | CPU ms/req | socket errors |',
   '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.scenario} | ${r.connections} | ${f(r.rps.median, 0)} (${f(r.rps.min, 0)}-${f(r.rps.max, 0)}) | ${f(r.rpsRatioToBare)} | ${f(r.p50Ms, 3)} | ${f(r.p50DeltaMsToBare, 3)} | ${f(r.p99Ms, 3)} | ${f(r.per1000.providerCalls)} | ${f(r.per1000.kvReads)} | ${f(r.per1000.kvWrites)} | ${f(r.per1000.doCalls)} | ${f(r.cpuMsPerRequest, 3)} | ${r.socketErrors} |`
+      `| ${r.scenario} | ${r.connections} | ${f(r.rps.median, 0)} (${f(r.rps.min, 0)}-${f(r.rps.max, 0)}) | ${f(r.rpsRatioToBare)} (${f(r.rpsRatioRange.min)}-${f(r.rpsRatioRange.max)}) | ${f(r.p50Ms, 3)} | ${f(r.p50DeltaMsToBare, 3)} | ${f(r.p99Ms, 3)} | ${f(r.per1000.providerCalls)} | ${f(r.per1000.kvReads)} | ${f(r.per1000.kvWrites)} | ${f(r.per1000.doCalls)} | ${f(r.cpuMsPerRequest, 3)} | ${r.socketErrors} |`
   ),
   '',
-  `x bare: the median over the rounds of each round's req/s over that of the \`bare\` round just before it; p50 +ms likewise, each round's p50 minus that \`bare\` round's. p50 and p99: the median of the rounds' values. KV reads are get and list, writes put and delete. CPU: the Worker's whole workerd process (its HTTP, Miniflare's entry Worker, the KV simulator and the request path). Every answer was checked to be 2xx or 3xx.`,
+  `x bare: the median over the rounds of each round's req/s over that of the \`bare\` round just before it, with the lowest and highest of those ratios; p50 +ms likewise, each round's p50 minus that \`bare\` round's. p50 and p99: the median of the rounds' values. KV reads are get and list, writes put and delete. CPU: the Worker's whole workerd process (its HTTP, Miniflare's entry Worker, the KV simulator and the request path). Every answer was checked to be 2xx or 3xx.`,
   '',
   `The request path alone (${LOOP_REQUESTS} requests inside the isolate, origin and KV in memory, no HTTP), CPU µs per request, median of ${ROUNDS}: bare ${f(inIsolate.bare.median, 1)}, session ${f(inIsolate.session.median, 1)} (+${f(inIsolate.session.median - inIsolate.bare.median, 1)}), bearer ${f(inIsolate.bearer.median, 1)} (+${f(inIsolate.bearer.median - inIsolate.bare.median, 1)}); session with \`LOG_SAMPLE_RATE=0\` (no \`request.done\` line) ${f(inIsolate.sessionUnlogged.median, 1)} (+${f(inIsolate.sessionUnlogged.median - inIsolate.bare.median, 1)}), and with one line of that size written by the bench's loop after each request ${f(inIsolate.sessionUnloggedLine.median, 1)} (the line +${f(inIsolate.sessionUnloggedLine.median - inIsolate.sessionUnlogged.median, 1)}: the runtime's cost of a line after a signed-in request, against +${f(inIsolate.bareLogged.median - inIsolate.bare.median, 1)} after a bare pass-through; request.done +${f(inIsolate.session.median - inIsolate.sessionUnlogged.median, 1)}); an anonymous navigation (302 with the sealed login cookie) ${f(inIsolate.redirect.median / 1000, 3)} ms.`,
   '',
