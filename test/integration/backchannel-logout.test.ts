@@ -1,35 +1,18 @@
 import { SignJWT } from 'jose'
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { api, CLIENT, LONG_IDLE, record, world } from '../helpers/session-world'
+import { backchannelPost, logoutClaims } from '../helpers/logout-token'
 
-const EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 const TTL = 60
-
-async function issuer(): Promise<string> {
-  const res = await fetch(`${inject('issuer')}/.well-known/openid-configuration`)
-  return ((await res.json()) as { issuer: string }).issuer
-}
 
 /** A logout token as the provider makes one (HS256 under the client secret), with `claims`. */
 async function logoutToken(claims: Record<string, unknown>, secret: string = CLIENT.secret) {
-  return new SignJWT({
-    iss: await issuer(),
-    aud: CLIENT.id,
-    iat: Math.floor(Date.now() / 1000),
-    jti: crypto.randomUUID(),
-    events: { [EVENT]: {} },
-    ...claims,
-  })
+  return new SignJWT(await logoutClaims(claims))
     .setProtectedHeader({ alg: 'HS256', typ: 'logout+jwt' })
     .sign(new TextEncoder().encode(secret))
 }
 
-const post = (token: string) =>
-  new Request('https://proxy.test/_auth/backchannel-logout', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ logout_token: token }),
-  })
+const post = backchannelPost
 
 const subOf = async (cookie: string) => (await record(cookie))!.claims.sub
 

@@ -1,36 +1,18 @@
 import { importJWK, SignJWT } from 'jose'
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { OTHER_IDENTITY_KEY } from '../support/identity-keys'
-import { CLIENT, world } from '../helpers/session-world'
-
-const EVENT = 'http://schemas.openid.net/event/backchannel-logout'
-
-async function issuer(): Promise<string> {
-  const res = await fetch(`${inject('issuer')}/.well-known/openid-configuration`)
-  return ((await res.json()) as { issuer: string }).issuer
-}
+import { world } from '../helpers/session-world'
+import { backchannelPost, logoutClaims } from '../helpers/logout-token'
 
 /** A logout token signed by a key the provider does not publish (an unknown `kid`). */
 async function strangerToken(): Promise<string> {
   const jwk = JSON.parse(OTHER_IDENTITY_KEY) as { kid: string }
-  return new SignJWT({
-    iss: await issuer(),
-    aud: CLIENT.id,
-    iat: Math.floor(Date.now() / 1000),
-    jti: crypto.randomUUID(),
-    events: { [EVENT]: {} },
-    sub: 'anyone',
-  })
+  return new SignJWT(await logoutClaims({ sub: 'anyone' }))
     .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'logout+jwt' })
     .sign(await importJWK(JSON.parse(OTHER_IDENTITY_KEY), 'ES256'))
 }
 
-const post = (token: string) =>
-  new Request('https://proxy.test/_auth/backchannel-logout', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ logout_token: token }),
-  })
+const post = backchannelPost
 
 describe("the provider's JWKS under unknown kids", () => {
   it('a burst of posts with unknown kids makes one call to a jwks_uri that fails, not one each', async () => {
