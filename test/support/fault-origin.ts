@@ -7,12 +7,13 @@
  * - `/upload`: reads the body as it comes and answers `{"bytes": N, "sum": S}` (a byte sum).
  */
 import { createServer } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import type { Socket } from 'node:net'
+import { listenOnLoopback, type LoopbackServer } from './loopback-server.ts'
 
 const CHUNK = Buffer.alloc(64 * 1024, 'x')
 
 /** Starts the fault origin on 127.0.0.1, on a free port. */
-export async function startFaultOrigin(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startFaultOrigin(): Promise<LoopbackServer> {
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://origin')
@@ -59,14 +60,5 @@ export async function startFaultOrigin(): Promise<{ url: string; close(): Promis
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      }),
-  }
+  return listenOnLoopback(server, sockets)
 }

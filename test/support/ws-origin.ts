@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import type { Socket } from 'node:net'
+import { listenOnLoopback, type LoopbackServer } from './loopback-server.ts'
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 
@@ -39,7 +40,7 @@ function parseFrame(buf: Buffer): { opcode: number; payload: string; size: numbe
 }
 
 /** Starts the WebSocket origin on 127.0.0.1, on a free port. */
-export async function startWsOrigin(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startWsOrigin(): Promise<LoopbackServer> {
   const server = createServer((_req, res) => res.writeHead(426).end())
   // Upgraded sockets leave the server's bookkeeping: kept here so close() ends them.
   const sockets = new Set<Socket>()
@@ -73,15 +74,5 @@ export async function startWsOrigin(): Promise<{ url: string; close(): Promise<v
     })
     socket.on('error', () => socket.destroy())
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return listenOnLoopback(server, sockets)
 }
