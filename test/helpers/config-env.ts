@@ -4,7 +4,8 @@
  * the test pool's), to which each test adds or changes the settings it is about.
  */
 import { env } from 'cloudflare:test'
-import type { Env } from '../../src/config'
+import { expect } from 'vitest'
+import { ConfigError, parseConfig, type Env } from '../../src/config'
 import { TEST_IDENTITY_KEY } from '../support/identity-keys'
 
 /** Every required setting, valid, with `overrides` over them. */
@@ -21,3 +22,17 @@ export const validEnv = (overrides: Record<string, unknown> = {}): Env =>
     IDENTITY_JWT_PRIVATE_KEY: TEST_IDENTITY_KEY,
     ...overrides,
   }) as Env
+
+/**
+ * The problems `parseConfig` names for {@link validEnv} with `overrides` (none when it accepts
+ * them); anything thrown but a `ConfigError` fails the test.
+ */
+export function configProblems(overrides: Record<string, unknown>): string[] {
+  try {
+    parseConfig(validEnv(overrides))
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError)
+    return [...(err as ConfigError).problems]
+  }
+  return []
+}

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig } from '../../src/config'
+import { parseConfig } from '../../src/config'
 import { buildAuthorizeUrl } from '../../src/oauth/authorize-url'
 import { promptFor } from '../../src/oauth/authorize-params'
-import { validEnv } from '../helpers/config-env'
+import { configProblems, validEnv } from '../helpers/config-env'
 
 const valid = validEnv
 
-function problems(overrides: Record<string, unknown>): string[] {
-  try {
-    parseConfig(valid(overrides))
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError)
-    return [...(err as ConfigError).problems]
-  }
-  return []
-}
+const problems = configProblems
 
 describe('OAUTH_AUTHORIZE_PARAMS at start', () => {
   it('takes form-encoded names and values', () => {

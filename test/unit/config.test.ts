@@ -3,19 +3,11 @@ import { ConfigError, configWarnings, getConfig, parseConfig } from '../../src/c
 import { createIsolateMemory } from '../../src/isolate-memory'
 import { isLoopbackHost } from '../../src/utils/loopback'
 import { OTHER_IDENTITY_KEY, publicJwkOf, TEST_IDENTITY_KEY } from '../support/identity-keys'
-import { validEnv } from '../helpers/config-env'
+import { configProblems, validEnv } from '../helpers/config-env'
 
 const valid = validEnv
 
-function problems(overrides: Record<string, unknown>): string[] {
-  try {
-    parseConfig(valid(overrides))
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError)
-    return [...(err as ConfigError).problems]
-  }
-  throw new Error('expected a ConfigError')
-}
+const problems = configProblems
 
 describe('parseConfig', () => {
   it('accepts a complete configuration and fills in the defaults', () => {

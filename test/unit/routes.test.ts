@@ -3,23 +3,15 @@ import { describe, expect, it } from 'vitest'
 import type { EchoedRequest } from '../../dev/echo-types'
 import { decideRoute, looseReading, ruleAllows, type RouteRule } from '../../src/access/routes'
 import { createApp } from '../../src/app'
-import { ConfigError, configWarnings, parseConfig } from '../../src/config'
+import { configWarnings, parseConfig } from '../../src/config'
 import type { SessionClaims } from '../../src/identity'
 import { canonicalPath } from '../../src/utils/canonical-path'
 import { HOSTILE_PATH_PIECES } from '../helpers/hostile-paths'
-import { validEnv } from '../helpers/config-env'
+import { configProblems, validEnv } from '../helpers/config-env'
 
 const valid = validEnv
 
-function problems(routes: unknown): string[] {
-  try {
-    parseConfig(valid({ ROUTES: routes }))
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError)
-    return [...(err as ConfigError).problems]
-  }
-  return []
-}
+const problems = (routes: unknown) => configProblems({ ROUTES: routes })
 
 const rulesOf = (routes: unknown[], publicPaths?: string) =>
   parseConfig(valid({ ROUTES: routes, ...(publicPaths && { PUBLIC_PATHS: publicPaths }) })).routes

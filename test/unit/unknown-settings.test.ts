@@ -1,21 +1,13 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest'
-import { ConfigError, configWarnings, parseConfig, type Env } from '../../src/config'
+import { configWarnings, parseConfig, type Env } from '../../src/config'
 import { checkUnknownSettings, OUR_PREFIXES } from '../../src/config/unknown-settings'
 import { editDistance } from '../../src/utils/edit-distance'
-import { validEnv } from '../helpers/config-env'
+import { configProblems, validEnv } from '../helpers/config-env'
 
 const valid = validEnv
 
-function problems(extra: Record<string, unknown>): string[] {
-  try {
-    parseConfig(valid(extra))
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError)
-    return [...(err as ConfigError).problems]
-  }
-  return []
-}
+const problems = configProblems
 
 describe('a variable that looks like a setting of ours', () => {
   it.each([
