@@ -9,7 +9,7 @@
  * profiler is no use here: workerd's own I/O work is charged to whichever JavaScript runs next
  * (whole sign-ins "cost" twice the CPU the process used), so the callback is taken apart by
  * `npm run bench` from CPU counters instead. Environment: BENCH_RESULTS_DIR, BENCH_SCENARIOS
- * (all: bare, session, session-unlogged, bearer, redirect).
+ * (all: bare, floor, session, session-unlogged, bearer, redirect).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -128,7 +128,7 @@ interface Case {
 }
 const inIsolate =
   (
-    app: 'bare' | 'proxy' | 'proxy&log=0',
+    app: 'bare' | 'floor' | 'proxy' | 'proxy&log=0',
     headers: Record<string, string>,
     status = 200,
     n = 20_000
@@ -142,6 +142,8 @@ const inIsolate =
 const cookie = world.sessionCookie
 const cases: Case[] = [
   { name: 'bare', run: inIsolate('bare', { cookie }) },
+  // The floor of a signed-in request (bench/workers/bare.ts): what issue 16's goal is measured from.
+  { name: 'floor', run: inIsolate('floor', { cookie }) },
   { name: 'session', run: inIsolate('proxy', { cookie }) },
   // The same without its request.done line (LOG_SAMPLE_RATE=0), to tell the log from the rest.
   { name: 'session-unlogged', run: inIsolate('proxy&log=0', { cookie }) },

@@ -13,7 +13,7 @@ import { cpus } from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { format } from 'prettier'
-import { cpuMs, cpuNs, median, wrk, type Spread, type WrkResult } from './lib.ts'
+import { cpuMs, cpuNs, median, spread, wrk, type Spread, type WrkResult } from './lib.ts'
 import { startBench } from './setup.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
@@ -133,12 +133,18 @@ const rows = [...samples].map(([key, list]) => {
   }
 })
 // The request path alone: N requests inside the proxy's isolate, origin answered from memory
-// (bench/workers/proxy.ts), CPU of the whole workerd process around them; and, to take the
-// callback apart, what one KV operation and one outbound fetch cost in this process. Alternating.
-const LOOP_REQUESTS = 5000
-const loopCases = [
+// (bench/workers/proxy.ts), CPU of the whole workerd process around them. This VM's speed drifts
+// over seconds, so the request cases run in many short rounds, alternating (the order reversed
+// every other round), and each is read as its difference to the `bare` loop of the same round.
+// Then, to take the callback apart, what one KV operation, one outbound fetch and one Durable
+// Object call cost in this process, at ROUNDS rounds.
+const LOOP_REQUESTS = 2000
+const LOOP_ROUNDS = 20
+const requestCases = [
   { name: 'bare', app: 'bare', n: LOOP_REQUESTS, headers: { cookie: sessionCookie } },
-  // The floor plus one console.log line the size of request.done: what any log line costs here.
+  // The floor of a signed-in request, as issue 16 names it (bench/workers/bare.ts).
+  { name: 'floor', app: 'floor', n: LOOP_REQUESTS, headers: { cookie: sessionCookie } },
+  // The bare pass-through plus one console.log line the size of request.done.
   { name: 'bareLogged', app: 'bare&line=1', n: LOOP_REQUESTS, headers: { cookie: sessionCookie } },
   { name: 'session', app: 'proxy', n: LOOP_REQUESTS, headers: { cookie: sessionCookie } },
   {
@@ -169,14 +175,17 @@ const loopCases = [
     n: LOOP_REQUESTS / 5,
     headers: { accept: 'text/html' },
   },
+] as const
+const priceCases = [
   { name: 'kvOperation', app: 'kv', n: 200, headers: {} },
   { name: 'outboundFetch', app: 'fetch', n: 1000, headers: {} },
   { name: 'durableObjectCall', app: 'do', n: 200, headers: {} },
 ] as const
-type LoopName = (typeof loopCases)[number]['name']
+type LoopCase = (typeof requestCases)[number] | (typeof priceCases)[number]
+type LoopName = LoopCase['name']
 const loopUs = new Map<LoopName, number[]>()
 /** Runs a loop case; returns how many operations it made. */
-const runLoop = async (c: (typeof loopCases)[number], n: number): Promise<number> => {
+const runLoop = async (c: LoopCase, n: number): Promise<number> => {
   const res = await fetch(`${proxy.url}/__bench/loop?n=${n}&app=${c.app}`, {
     headers: { accept: 'application/json', ...c.headers },
   })
@@ -184,18 +193,36 @@ const runLoop = async (c: (typeof loopCases)[number], n: number): Promise<number
   if (failed) throw new Error(`in-isolate ${c.name}: ${failed} of ${n} requests failed`)
   return operations
 }
-for (const c of loopCases) await runLoop(c, 50) // warm
-for (let round = 0; round < ROUNDS; round++) {
-  for (const c of loopCases) {
+/** Runs each case once, measured; appends µs per operation to `loopUs`. */
+const measureRound = async (cases: readonly LoopCase[]) => {
+  for (const c of cases) {
     const cpu0 = cpuNs(proxy.pid)
     const operations = await runLoop(c, c.n)
     const us = (cpuNs(proxy.pid) - cpu0) / 1000 / operations
     loopUs.set(c.name, [...(loopUs.get(c.name) ?? []), us])
   }
 }
+for (const c of [...requestCases, ...priceCases]) await runLoop(c, 50) // warm
+for (const c of requestCases) await runLoop(c, LOOP_REQUESTS) // and past the first optimisations
+for (let round = 0; round < LOOP_ROUNDS; round++) {
+  await measureRound(round % 2 ? [...requestCases].reverse() : requestCases)
+}
+for (let round = 0; round < ROUNDS; round++) await measureRound(priceCases)
+const bareLoops = loopUs.get('bare')!
 const inIsolate = Object.fromEntries(
-  [...loopUs].map(([name, list]) => [name, { median: median(list), min: Math.min(...list) }])
-) as Record<LoopName, { median: number; min: number }>
+  [...loopUs].map(([name, list]) => {
+    const paired = requestCases.some((c) => c.name === name)
+    return [
+      name,
+      {
+        median: median(list),
+        min: Math.min(...list),
+        // Each round's difference to that round's `bare` (request cases only).
+        overBare: paired ? spread(list.map((us, i) => us - bareLoops[i]!)) : undefined,
+      },
+    ]
+  })
+) as Record<LoopName, { median: number; min: number; overBare?: Spread }>
 process.stdout.write(`in-isolate µs per operation: ${JSON.stringify(inIsolate)}\n`)
 
 // The callback, taken apart: its KV operations and its provider calls (token, userinfo) priced as
@@ -219,7 +246,7 @@ const results = {
   rounds: ROUNDS,
   signIn,
   coldCallback: { ...cold, appLessSimulatorsMs: cold.appCpuMs.median - coldKvMs - coldDoMs },
-  inIsolate: { requests: LOOP_REQUESTS, cpuUsPerOperation: inIsolate },
+  inIsolate: { requests: LOOP_REQUESTS, rounds: LOOP_ROUNDS, cpuUsPerOperation: inIsolate },
   callbackApart: {
     kvMs: callbackKvMs,
     providerFetchMs: callbackFetchMs,
@@ -233,6 +260,10 @@ writeFileSync(`${resultsDir}/latest.json`, JSON.stringify(results, null, 2) + '\
 
 const f = (n: number, d = 2) => n.toFixed(d)
 const ms = (s: Spread) => `${f(s.median)} ms (${f(s.p25)}-${f(s.p75)})`
+const over = (name: LoopName) => {
+  const d = inIsolate[name].overBare!
+  return `${f(inIsolate[name].median, 1)} (+${f(d.median, 1)}; ${f(d.p25, 0)} to ${f(d.p75, 0)})`
+}
 const table = [
   `Measured ${date} on ${machine}; ${ROUNDS} rounds of ${SECONDS} s per cell, alternating scenarios.`,
   '',
@@ -245,7 +276,7 @@ const table = [
   '',
   `x bare: the median over the rounds of each round's req/s over that of the \`bare\` round just before it, with the lowest and highest of those ratios; p50 +ms likewise, each round's p50 minus that \`bare\` round's. p50 and p99: the median of the rounds' values. KV reads are get and list, writes put and delete. CPU: the Worker's whole workerd process (its HTTP, Miniflare's entry Worker, the KV simulator and the request path). Every answer was checked to be 2xx or 3xx.`,
   '',
-  `The request path alone (${LOOP_REQUESTS} requests inside the isolate, origin and KV in memory, no HTTP), CPU µs per request, median of ${ROUNDS}: bare ${f(inIsolate.bare.median, 1)}, session ${f(inIsolate.session.median, 1)} (+${f(inIsolate.session.median - inIsolate.bare.median, 1)}), bearer ${f(inIsolate.bearer.median, 1)} (+${f(inIsolate.bearer.median - inIsolate.bare.median, 1)}); session with \`LOG_SAMPLE_RATE=0\` (no \`request.done\` line) ${f(inIsolate.sessionUnlogged.median, 1)} (+${f(inIsolate.sessionUnlogged.median - inIsolate.bare.median, 1)}), and with one line of that size written by the bench's loop after each request ${f(inIsolate.sessionUnloggedLine.median, 1)} (the line +${f(inIsolate.sessionUnloggedLine.median - inIsolate.sessionUnlogged.median, 1)}: the runtime's cost of a line after a signed-in request, against +${f(inIsolate.bareLogged.median - inIsolate.bare.median, 1)} after a bare pass-through; request.done +${f(inIsolate.session.median - inIsolate.sessionUnlogged.median, 1)}); an anonymous navigation (302 with the sealed login cookie) ${f(inIsolate.redirect.median / 1000, 3)} ms.`,
+  `The request path alone (${LOOP_ROUNDS} alternating rounds of ${LOOP_REQUESTS} requests inside the isolate, origin and KV in memory, no HTTP), CPU µs per request: the median over the rounds, then + the median of each round's difference to that round's \`bare\` (quartiles of those differences). bare ${f(inIsolate.bare.median, 1)}; the floor of a signed-in request (a memory lookup, the header edits, one fetch, a private answer: bench/workers/bare.ts) ${over('floor')}; session ${over('session')}; bearer ${over('bearer')}; session with \`LOG_SAMPLE_RATE=0\` (no \`request.done\` line) ${over('sessionUnlogged')}, and with one line of that size written by the bench's loop after each request ${over('sessionUnloggedLine')}; bare with that line ${over('bareLogged')}; an anonymous navigation (302 with the sealed login cookie) ${f(inIsolate.redirect.median / 1000, 3)} ms.`,
   '',
   `CPU of the proxy's workerd per sign-in, median (quartiles) of ${signIn.signIns}: the start (302 to the provider, sealed login cookie) ${ms(signIn.startCpuMs)}; the callback (code exchange, ID token checks, userinfo, session write) ${ms(signIn.callbackCpuMs)}; the whole sign-in with the first signed-in request ${ms(signIn.wholeCpuMs)}.`,
   '',

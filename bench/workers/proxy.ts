@@ -1,7 +1,7 @@
 /**
  * Our proxy for the benchmark: the real app, with the KV binding wrapped in a counter that
- * `GET /__bench/kv` reports. `GET /__bench/loop?n=N&app=proxy|bare&status=200` runs N requests (with the
- * request's own headers; each must answer `status`) through the app, or through the bare pass-through, inside this isolate
+ * `GET /__bench/kv` reports. `GET /__bench/loop?n=N&app=proxy|bare|floor&status=200` runs N requests (with the
+ * request's own headers; each must answer `status`) through the app, the bare pass-through or the floor of a signed-in request (bare.ts), inside this isolate
  * with the origin and KV in memory: the bench measures this process's CPU around it, which
  * is then the cost of the request path alone, without HTTP or the network. `app=kv` and
  * `app=fetch` measure one KV operation (Miniflare's simulator runs in this process) and one
@@ -13,7 +13,7 @@
 import { createApp } from '../../src/app'
 import type { Env } from '../../src/config'
 import { countingKv, type KvCounts } from '../../test/support/counting-kv'
-import { passThrough } from './bare'
+import { floorPassThrough, passThrough } from './bare'
 
 export { SessionAuthorityObject } from '../../src/objects/session-authority'
 
@@ -111,14 +111,17 @@ async function loop(request: Request, env: Env, ctx: ExecutionContext): Promise<
   if (params.get('app') === 'kv') return kvLoop(env.SESSIONS, n)
   if (params.get('app') === 'fetch') return fetchLoop(env.ORIGIN_URL!, n)
   if (params.get('app') === 'do') return durableObjectLoop(env.SESSION_AUTHORITY, n)
-  const bare = params.get('app') === 'bare'
+  const app = params.get('app')
   const line = params.get('line') === '1'
   let failed = 0
   for (let i = 0; i < n; i++) {
     const one = new Request(target, { headers })
-    const res = bare
-      ? await passThrough(one, env.ORIGIN_URL!, originFetch)
-      : await loopApp.fetch(one, loopEnv, ctx)
+    const res =
+      app === 'bare'
+        ? await passThrough(one, env.ORIGIN_URL!, originFetch)
+        : app === 'floor'
+          ? await floorPassThrough(one, env.ORIGIN_URL!, originFetch)
+          : await loopApp.fetch(one, loopEnv, ctx)
     // One line the size of a signed-in request's `request.done`, written here, not by the app:
     // what a log line costs this runtime after the request, whoever writes it.
     if (line) console.log(LOG_LINE)
