@@ -161,6 +161,7 @@ export interface Spread {
 export function spread(values: number[]): Spread {
   if (!values.length) throw new Error('no values')
   const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+  // Nearest rank: the ceil(q * n)-th smallest value.
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!
   return { median: median(values), p25: at(0.25), p75: at(0.75) }
 }

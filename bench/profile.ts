@@ -154,7 +154,7 @@ const cases: Case[] = [
 const out: string[] = [
   `# Where the JavaScript time goes`,
   '',
-  `CPU profiles of the proxy's isolate (V8 sampling profiler, every ${SAMPLING_INTERVAL_US} µs), taken ${new Date().toISOString().slice(0, 10)} by \`npm run bench:profile\`. Self time in µs per request. \`bare\`, \`session\`, \`bearer\` and \`redirect\` run inside the isolate with the origin and KV in memory (\`bare\` is the pass-through of the bench, on the same request with the same cookie). Work outside this isolate (workerd's HTTP, Miniflare's entry Worker, the KV simulator) is not here.`,
+  `CPU profiles of the proxy's isolate (V8 sampling profiler, every ${SAMPLING_INTERVAL_US} µs), taken ${new Date().toISOString().slice(0, 10)} by \`npm run bench:profile\`. Self time in µs per request. Every case runs inside the isolate with the origin and KV in memory (\`bare\` is the pass-through of the bench, on the same request with the same cookie; \`floor\` the least a signed-in request can cost, bench/workers/bare.ts). Work outside this isolate (workerd's HTTP, Miniflare's entry Worker, the KV simulator) is not here.`,
   '',
 ]
 for (const c of cases.filter((c) => !ONLY || ONLY.includes(c.name))) {

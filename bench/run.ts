@@ -7,7 +7,7 @@
  *
  * Environment: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_CONNECTIONS ("1,16"), BENCH_RESULTS_DIR
  * (bench/results), BENCH_SCENARIOS (all; e.g. "bare,session" while working on one path; keep
- * `bare` in it, every ratio is to `bare`).
+ * `bare` in it, every ratio is to `bare`), BENCH_LOOP_ROUNDS (20: the rounds inside the isolate).
  */
 import { cpus } from 'node:os'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -139,7 +139,7 @@ const rows = [...samples].map(([key, list]) => {
 // Then, to take the callback apart, what one KV operation, one outbound fetch and one Durable
 // Object call cost in this process, at ROUNDS rounds.
 const LOOP_REQUESTS = 2000
-const LOOP_ROUNDS = 20
+const LOOP_ROUNDS = Number(process.env.BENCH_LOOP_ROUNDS ?? 20)
 const requestCases = [
   { name: 'bare', app: 'bare', n: LOOP_REQUESTS, headers: { cookie: sessionCookie } },
   // The floor of a signed-in request, as issue 16 names it (bench/workers/bare.ts).
@@ -203,7 +203,7 @@ const measureRound = async (cases: readonly LoopCase[]) => {
   }
 }
 for (const c of [...requestCases, ...priceCases]) await runLoop(c, 50) // warm
-for (const c of requestCases) await runLoop(c, LOOP_REQUESTS) // and past the first optimisations
+for (const c of requestCases) await runLoop(c, c.n) // and past the first optimisations
 for (let round = 0; round < LOOP_ROUNDS; round++) {
   await measureRound(round % 2 ? [...requestCases].reverse() : requestCases)
 }
@@ -262,7 +262,8 @@ const f = (n: number, d = 2) => n.toFixed(d)
 const ms = (s: Spread) => `${f(s.median)} ms (${f(s.p25)}-${f(s.p75)})`
 const over = (name: LoopName) => {
   const d = inIsolate[name].overBare!
-  return `${f(inIsolate[name].median, 1)} (+${f(d.median, 1)}; ${f(d.p25, 0)} to ${f(d.p75, 0)})`
+  const sign = d.median < 0 ? '' : '+'
+  return `${f(inIsolate[name].median, 1)} (${sign}${f(d.median, 1)}; ${f(d.p25, 0)} to ${f(d.p75, 0)})`
 }
 const table = [
   `Measured ${date} on ${machine}; ${ROUNDS} rounds of ${SECONDS} s per cell, alternating scenarios.`,

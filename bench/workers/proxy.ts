@@ -111,7 +111,10 @@ async function loop(request: Request, env: Env, ctx: ExecutionContext): Promise<
   if (params.get('app') === 'kv') return kvLoop(env.SESSIONS, n)
   if (params.get('app') === 'fetch') return fetchLoop(env.ORIGIN_URL!, n)
   if (params.get('app') === 'do') return durableObjectLoop(env.SESSION_AUTHORITY, n)
-  const app = params.get('app')
+  const app = params.get('app') ?? 'proxy'
+  if (app !== 'proxy' && app !== 'bare' && app !== 'floor') {
+    return Response.json({ error: `unknown app ${app}` }, { status: 400 })
+  }
   const line = params.get('line') === '1'
   let failed = 0
   for (let i = 0; i < n; i++) {
